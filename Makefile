@@ -1,0 +1,137 @@
+# muster: build the firmware out of tree (build/<platform>/), run it in QEMU, test it, benchmark it.
+
+PLATFORMS := $(sort $(patsubst platform/%/platform.mk,%,$(wildcard platform/*/platform.mk)))
+PLATFORM ?= vexpress-a9
+ifeq ($(filter $(PLATFORM),$(PLATFORMS)),)
+$(error unknown PLATFORM '$(PLATFORM)'; valid platforms: $(PLATFORMS))
+endif
+include platform/$(PLATFORM)/platform.mk
+
+MUSTER_VERSION := 0.1.0
+BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# Knobs (see README): acknowledgment timeout, CPU count for `make run`, fault injection.
+DEFAULT_ACK_TIMEOUT_MS := 5000
+ACK_TIMEOUT_MS ?= $(DEFAULT_ACK_TIMEOUT_MS)
+CPUS ?= $(QEMU_MAX_CPUS)
+FAULT ?=
+FAULT_CPU ?= 1
+FAULT_DELAY_MS ?= 0
+RELEASE ?=
+
+FAULT_KINDS := never delay abort hang spurious-sev no-wake
+fault_num = $(if $(filter never,$1),1,$(if $(filter delay,$1),2,$(if $(filter abort,$1),3,$(if $(filter hang,$1),4,$(if $(filter spurious-sev,$1),5,$(if $(filter no-wake,$1),7,))))))
+# Stage numbers: include/muster/mailbox.h MBOX_STAGE_*.
+STAGES := reset=1 pen=2 command=3 arrived=4 proceed=5
+default_stage = $(if $(filter hang,$1),proceed,$(if $(filter never,$1),pen,command))
+FAULT_STAGE ?= $(call default_stage,$(FAULT))
+stage_num = $(patsubst $1=%,%,$(filter $1=%,$(STAGES)))
+
+VARIANT :=
+ifneq ($(ACK_TIMEOUT_MS),$(DEFAULT_ACK_TIMEOUT_MS))
+VARIANT := $(VARIANT)-t$(ACK_TIMEOUT_MS)
+endif
+ifneq ($(FAULT),)
+ifeq ($(filter $(FAULT),$(FAULT_KINDS)),)
+$(error unknown FAULT '$(FAULT)'; valid: $(FAULT_KINDS))
+endif
+ifeq ($(call stage_num,$(FAULT_STAGE)),)
+$(error unknown FAULT_STAGE '$(FAULT_STAGE)'; valid: $(STAGES))
+endif
+ifneq ($(RELEASE),)
+$(error a release build cannot contain fault injection (FAULT=$(FAULT)))
+endif
+VARIANT := $(VARIANT)-$(FAULT)-cpu$(FAULT_CPU)-$(FAULT_STAGE)-$(FAULT_DELAY_MS)ms
+endif
+BUILD ?= build/$(PLATFORM)$(VARIANT)
+
+CROSS ?= arm-none-eabi-
+CC := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+SIZE := $(CROSS)size
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wundef
+CPPFLAGS := -Iinclude -Iplatform/$(PLATFORM) -DMUSTER_ACK_TIMEOUT_MS=$(ACK_TIMEOUT_MS) \
+	-DMUSTER_VERSION='"$(MUSTER_VERSION)"' -DMUSTER_BUILD_ID='"$(BUILD_ID)"' \
+	$(if $(RELEASE),-DMUSTER_RELEASE) \
+	$(if $(FAULT),-DMUSTER_FAULTS -DMUSTER_FAULT_KIND=$(call fault_num,$(FAULT)) \
+		-DMUSTER_FAULT_CPU=$(FAULT_CPU) -DMUSTER_FAULT_STAGE=$(call stage_num,$(FAULT_STAGE)) \
+		-DMUSTER_FAULT_DELAY_MS=$(FAULT_DELAY_MS))
+# MMU off means Strongly-ordered memory, where a misaligned access faults: never emit one.
+CFLAGS := $(PLAT_CFLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-common -mno-unaligned-access \
+	-ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables $(WARN)
+ASFLAGS := $(PLAT_CFLAGS) -g -D__ASSEMBLER__
+LDFLAGS := $(PLAT_CFLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
+	-Wl,--fatal-warnings -Wl,--no-warn-rwx-segments -Wl,-z,noexecstack
+
+SRCS := boot/start.S smp/mailbox.c smp/pen.c smp/coordinator.c smp/report.c smp/secondary.c \
+	core/main.c core/console.c core/exception.c core/syscalls.c demo/demo.c $(PLAT_SRCS) \
+	$(if $(FAULT),core/fault.c)
+OBJS := $(addprefix $(BUILD)/,$(addsuffix .o,$(basename $(SRCS))))
+
+.PHONY: all deps run test bench stress clean check host-test size help
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/muster.bin $(BUILD)/size.txt
+
+# Every entry point that needs tools installs the missing ones first (a no-op when present).
+deps:
+	@bash tools/install-deps.sh
+
+# Rebuild when the flags change (fault builds, timeouts, release).
+$(BUILD)/flags: FORCE | deps
+	@mkdir -p $(@D)
+	@echo '$(CC) $(CPPFLAGS) $(CFLAGS)' | cmp -s - $@ || echo '$(CC) $(CPPFLAGS) $(CFLAGS)' > $@
+FORCE:
+
+$(BUILD)/%.o: %.c $(BUILD)/flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.S $(BUILD)/flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/muster.ld: linker/muster.ld.S $(BUILD)/flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -D__ASSEMBLER__ -E -P -x c $< -o $@
+
+$(BUILD)/muster.elf: $(OBJS) $(BUILD)/muster.ld
+	$(CC) $(LDFLAGS) -T $(BUILD)/muster.ld -Wl,-Map=$(BUILD)/muster.map $(OBJS) -o $@
+
+$(BUILD)/muster.bin: $(BUILD)/muster.elf
+	$(OBJCOPY) -O binary $< $@
+
+$(BUILD)/size.txt: $(BUILD)/muster.elf $(BUILD)/muster.bin
+	@{ $(SIZE) -A $< | grep -E '^\.(vectors|text|rodata|data|bss|mailbox|stacks) '; \
+	   $(SIZE) $<; echo "flash image: $$(stat -c %s $(BUILD)/muster.bin) bytes"; } > $@
+	@cat $@
+
+size: $(BUILD)/size.txt
+
+-include $(OBJS:.o=.d)
+
+QEMU := qemu-system-arm
+QEMU_ARGS := -M $(QEMU_MACHINE) -m $(QEMU_MEM) -smp $(CPUS) -nographic -monitor none -nic none $(QEMU_QUIET)
+
+# `make run`: boot from flash as hardware would, all CPUs, then power off.
+run: $(BUILD)/muster.bin
+	@test $(CPUS) -ge 1 -a $(CPUS) -le $(QEMU_MAX_CPUS) || \
+		{ echo "CPUS must be 1..$(QEMU_MAX_CPUS) on $(PLATFORM)"; exit 2; }
+	$(QEMU) $(QEMU_ARGS) -bios $<
+
+test: | deps
+	@bash tools/run-tests.sh
+
+bench: | deps
+	@bash tools/bench.sh
+
+check: | deps
+	@bash tools/static-checks.sh
+
+clean:
+	rm -rf build
+
+help:
+	@echo "targets: all run test bench check clean; PLATFORM=$(PLATFORMS) CPUS=n ACK_TIMEOUT_MS=ms"
+	@echo "fault builds: FAULT=<$(FAULT_KINDS)> FAULT_CPU=n FAULT_STAGE=<reset|pen|command|arrived|proceed> FAULT_DELAY_MS=ms"

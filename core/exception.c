@@ -1,0 +1,46 @@
+/* Exceptions: a secondary records its fault in its own slot and stops; CPU0 reports and halts. */
+#include <muster/console.h>
+#include <muster/cpu.h>
+#include <muster/layout.h>
+#include <muster/smp.h>
+
+extern void sleep_forever(void) __attribute__((noreturn));
+
+static uint32_t fault_address(uint32_t type)
+{
+	uint32_t addr = 0;
+
+	if (type == MBOX_FAULT_DABT)
+		__asm__ volatile("mrc p15, 0, %0, c6, c0, 0" : "=r"(addr)); /* DFAR */
+	else if (type == MBOX_FAULT_PABT)
+		__asm__ volatile("mrc p15, 0, %0, c6, c0, 2" : "=r"(addr)); /* IFAR */
+	return addr;
+}
+
+void exception_entry(uint32_t type, struct exc_frame *frame)
+{
+	int idx = cpu_index_of(read_mpidr());
+	uint32_t addr = fault_address(type);
+
+	if (idx > 0) {
+		/* Only our own status line: a faulted secondary touches nothing shared. */
+		struct mbox_slot *slot = &mbox_slots[idx];
+		/* Tag the fault with the generation in hand, as the last breadcrumb gives it; the
+		 * breadcrumb itself stays: it says where the CPU stopped. */
+		uint32_t gen = mbox_ack_gen(readl(&slot->st_stage));
+
+		writel(type, &slot->st_fault);
+		writel(frame->pc, &slot->st_fault_pc);
+		writel(addr, &slot->st_fault_addr);
+		/* writel's DMB: the fault record before the state that announces it. */
+		writel(mbox_ack(gen, MBOX_STATE_FAULTED), &slot->st_ack);
+		dsb(); /* the record is visible before we stop for good */
+		sev();
+		sleep_forever();
+	}
+	con_printf("\nmuster: FATAL: cpu0 %s at pc 0x%08lx, address 0x%08lx, spsr 0x%08lx\n",
+		   smp_fault_name(type), (unsigned long)frame->pc, (unsigned long)addr,
+		   (unsigned long)frame->spsr);
+	con_puts("muster: halted\n");
+	sleep_forever();
+}

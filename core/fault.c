@@ -1,0 +1,61 @@
+/* Fault injection for test builds (make FAULT=...): the faults the protocol must survive. */
+#include <muster/cpu.h>
+#include <muster/fault.h>
+#include <muster/platform.h>
+
+#ifndef MUSTER_FAULTS
+#error "core/fault.c is built only with FAULT=..."
+#endif
+
+extern void sleep_forever(void) __attribute__((noreturn));
+
+/* Each injected fault fires once per boot, so a retry can show the CPU recovering. Only the
+ * faulty CPU writes its byte. */
+static volatile uint8_t fired[PLAT_MAX_CPUS];
+
+int fault_active(unsigned kind)
+{
+	return MUSTER_FAULT_KIND == kind;
+}
+
+static void delay_ms(uint32_t ms)
+{
+	uint32_t start = plat_counter();
+	uint32_t ticks = ms * (PLAT_COUNTER_HZ / 1000U);
+
+	while (plat_counter() - start < ticks)
+		;
+}
+
+static void __attribute__((noreturn)) take_data_abort(void)
+{
+	uint32_t sctlr, value;
+
+	/* SCTLR.A makes any misaligned word load an alignment fault: a data abort on every core. */
+	__asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
+	sctlr |= 1U << 1;
+	__asm__ volatile("mcr p15, 0, %0, c1, c0, 0\n\tisb" : : "r"(sctlr) : "memory");
+	/* A single LDR in assembly: the compiler would split a misaligned C load into halves. */
+	__asm__ volatile("ldr %0, [%1]" : "=r"(value) : "r"(MUSTER_RAM_BASE + 2U) : "memory");
+	(void)value;
+	sleep_forever(); /* not reached */
+}
+
+void fault_point(unsigned cpu, uint32_t stage)
+{
+	if (cpu != MUSTER_FAULT_CPU || stage != MUSTER_FAULT_STAGE || cpu >= PLAT_MAX_CPUS || fired[cpu])
+		return;
+	fired[cpu] = 1;
+	switch (MUSTER_FAULT_KIND) {
+	case FAULT_NEVER:
+	case FAULT_HANG:
+		sleep_forever();
+	case FAULT_DELAY:
+		delay_ms(MUSTER_FAULT_DELAY_MS);
+		break;
+	case FAULT_ABORT:
+		take_data_abort();
+	default:
+		break;
+	}
+}

@@ -1,0 +1,14 @@
+/* The few newlib hooks muster's use of libc can reach; none of them may silently succeed. */
+#include <errno.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+void *_sbrk(ptrdiff_t increment);
+
+/* No heap: anything that asks for memory is told there is none. */
+void *_sbrk(ptrdiff_t increment)
+{
+	(void)increment;
+	errno = ENOMEM;
+	return (void *)-1;
+}

@@ -1,0 +1,34 @@
+/* One set of annotation macros for every assembly routine in muster. */
+#ifndef MUSTER_ASM_H
+#define MUSTER_ASM_H
+
+#ifndef __ASSEMBLER__
+#error "muster/asm.h is for assembly sources only"
+#endif
+
+/* FUNC(name) ... ENDFUNC(name): a global A32 function with ELF type and size. */
+#define FUNC(name)                                                            \
+	.global name;                                                         \
+	.type name, %function;                                                \
+	.balign 4;                                                            \
+	name:
+
+/* LOCAL_FUNC: the same, file-local. */
+#define LOCAL_FUNC(name)                                                      \
+	.type name, %function;                                                \
+	.balign 4;                                                            \
+	name:
+
+#define ENDFUNC(name) .size name, . - name
+
+/* ARM processor modes (CPSR.M) used by the reset code. */
+#define MODE_FIQ 0x11
+#define MODE_IRQ 0x12
+#define MODE_SVC 0x13
+#define MODE_ABT 0x17
+#define MODE_UND 0x1b
+#define PSR_I 0x80
+#define PSR_F 0x40
+#define PSR_A 0x100
+
+#endif

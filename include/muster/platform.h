@@ -1,0 +1,99 @@
+/* The porting interface: everything generic code (boot/, smp/, core/) may ask of a board. */
+#ifndef MUSTER_PLATFORM_H
+#define MUSTER_PLATFORM_H
+
+/*
+ * A board lives in platform/<name>/ and provides:
+ *   board.h      named constants (each citing its source), included from C, assembly and
+ *                the linker script; it must define every PLAT_* and MUSTER_* macro checked below.
+ *   platform.c   the mandatory hooks declared below, with strong definitions.
+ *   platform.mk  CPU flags, QEMU machine and CPU-count limits for the build and tests.
+ * Optional hooks are chosen by a board.h switch set to 0 or 1; generic code calls them only
+ * through the plat_opt_* wrappers, so a board that leaves a switch at 0 need not define them,
+ * and a board that sets it to 1 gets a link error if it forgets one.
+ */
+#include <board.h>
+
+#if !defined(PLAT_NAME) || !defined(PLAT_MAX_CPUS) || !defined(PLAT_CORES_PER_CLUSTER)
+#error "board.h must define PLAT_NAME, PLAT_MAX_CPUS and PLAT_CORES_PER_CLUSTER"
+#endif
+#if !defined(MUSTER_FLASH_BASE) || !defined(MUSTER_FLASH_SIZE) || !defined(MUSTER_RAM_BASE) ||    \
+	!defined(MUSTER_RAM_SIZE) || !defined(PLAT_RAM_BASE) || !defined(PLAT_RAM_SIZE)
+#error "board.h must define the flash and RAM windows (MUSTER_FLASH_*, MUSTER_RAM_*, PLAT_RAM_*)"
+#endif
+#if !defined(PLAT_COUNTER_HZ)
+#error "board.h must define PLAT_COUNTER_HZ, the rate of plat_counter()"
+#endif
+#if !defined(PLAT_HAS_CPU_POWER)
+#error "board.h must set PLAT_HAS_CPU_POWER to 0 or 1"
+#endif
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- mandatory hooks ---------------------------------------------------------------- */
+
+/* CPU0, first thing in C: clocks and the time source. No console yet. */
+void plat_early_init(void);
+
+/* Console (CPU0 only; see core/console.c for ownership). */
+void plat_console_init(void);
+void plat_console_putc(char c);
+int plat_console_getc(void); /* -1 when no byte is waiting; never blocks */
+
+/* Monotonic microseconds since plat_early_init. Called by CPU0 only (it keeps the wrap state). */
+uint64_t plat_time_us(void);
+
+/* The raw free-running counter behind it, PLAT_COUNTER_HZ, readable by any CPU. */
+uint32_t plat_counter(void);
+
+/* Number of cores the hardware reports (e.g. the SCU's CPU count), at most PLAT_MAX_CPUS. */
+unsigned plat_cpu_count(void);
+
+/* CPU0, before the first release: the interrupt controller's shared half (distributor). */
+void plat_smp_init(void);
+
+/* A secondary, in its pen before it sleeps: its private half of the interrupt controller. */
+void plat_secondary_init(void);
+
+/* Wake CPU idx from WFI (an SGI). Called after DSB + SEV by the releaser. */
+void plat_wake_cpu(unsigned idx);
+
+/* Sleep until an interrupt or event, then acknowledge whatever woke us. Wake-ups may be spurious. */
+void plat_cpu_idle(void);
+
+/* Power the machine off (QEMU exits) / reset it; if the board cannot, halt CPU0 forever. */
+void plat_system_off(void) __attribute__((noreturn));
+void plat_system_reset(void) __attribute__((noreturn));
+
+/* ---- optional hooks ----------------------------------------------------------------- */
+
+#if PLAT_HAS_CPU_POWER
+/* Start core idx from reset at muster's reset vector / hold it in reset. 0 on success. */
+int plat_cpu_power_on(unsigned idx);
+int plat_cpu_hold_in_reset(unsigned idx);
+#endif
+
+static inline int plat_opt_cpu_power_on(unsigned idx)
+{
+#if PLAT_HAS_CPU_POWER
+	return plat_cpu_power_on(idx);
+#else
+	(void)idx;
+	return 0; /* cores leave reset with CPU0 and wait in the pen */
+#endif
+}
+
+static inline int plat_opt_cpu_hold_in_reset(unsigned idx)
+{
+#if PLAT_HAS_CPU_POWER
+	return plat_cpu_hold_in_reset(idx);
+#else
+	(void)idx;
+	return -1; /* cannot: a core that missed its deadline stays parked on ABANDON */
+#endif
+}
+
+#endif /* __ASSEMBLER__ */
+#endif

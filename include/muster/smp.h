@@ -1,0 +1,82 @@
+/* The generic SMP bring-up: the secondary's pen and CPU0's coordinator. */
+#ifndef MUSTER_SMP_H
+#define MUSTER_SMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <muster/mailbox.h>
+#include <muster/platform.h>
+
+#ifndef MUSTER_ACK_TIMEOUT_MS
+#define MUSTER_ACK_TIMEOUT_MS 5000
+#endif
+#define SMP_ACK_TIMEOUT_MIN_MS 1
+#define SMP_ACK_TIMEOUT_MAX_MS 600000
+
+/* The mailbox slots, one per CPU, at MUSTER_MAILBOX_BASE (linker script). */
+extern struct mbox_slot mbox_slots[PLAT_MAX_CPUS];
+
+/* ---- secondary side (smp/pen.c) ------------------------------------------------------ */
+
+/* First act of a secondary after reset: start a new boot epoch in its status line. */
+uint32_t pen_reset(struct mbox_slot *slot, uint32_t mpidr);
+/* True when the slot holds a command this CPU has not handled yet, addressed to `epoch`. */
+bool pen_take(struct mbox_slot *slot, uint32_t epoch, struct mbox_cmd *cmd);
+/* Park until a command gets PROCEED; returns it after acknowledging (ONLINE). */
+struct mbox_cmd pen_wait(struct mbox_slot *slot, uint32_t epoch, unsigned cpu);
+/* Record a breadcrumb: `stage` reached while handling generation `gen` (0 before any). */
+void pen_stage(struct mbox_slot *slot, uint32_t gen, uint32_t stage);
+
+/* ---- coordinator side (smp/coordinator.c), CPU0 only --------------------------------- */
+
+enum smp_state {
+	SMP_ABSENT,   /* not reported by the hardware */
+	SMP_OFF,      /* parked, never released */
+	SMP_BOOT,     /* the boot CPU (CPU0) */
+	SMP_PENDING,  /* released, waiting for ARRIVED */
+	SMP_PROCEED,  /* told PROCEED, waiting for its acknowledgment */
+	SMP_ONLINE,   /* acknowledged PROCEED */
+	SMP_TIMEOUT,  /* no ARRIVED by the deadline: abandoned, parked, may be released again */
+	SMP_LOST,     /* told PROCEED, no acknowledgment by the deadline: may be running */
+	SMP_FAULTED,  /* took an exception while handling our command */
+};
+
+struct smp_cpu {
+	enum smp_state state;
+	uint32_t mpidr;        /* as expected from the index; the CPU's own read is in the slot */
+	uint32_t gen;          /* last generation released */
+	uint32_t epoch;        /* the boot epoch last addressed */
+	uint64_t released_at;  /* us */
+	uint32_t latency_us;   /* release to acknowledgment (ONLINE) */
+	uint32_t retries;      /* releases after a timeout */
+};
+
+extern struct smp_cpu smp_cpus[PLAT_MAX_CPUS];
+
+/* Take ownership of the command lines of CPUs [0, ncpus) and pick fresh generations. */
+void smp_init(unsigned ncpus);
+unsigned smp_cpu_total(void);
+
+int smp_set_ack_timeout_ms(uint32_t ms); /* 0, or -1 when out of range */
+uint32_t smp_ack_timeout_ms(void);
+
+/*
+ * Release every CPU in `mask` at `entry(arg)` in parallel and wait, each until its own deadline,
+ * for its acknowledgment. Returns the mask of CPUs that came online. A CPU that is not parked
+ * (LOST, FAULTED, PENDING, or running an earlier entry) is refused and left out of the result.
+ */
+uint32_t smp_release(uint32_t mask, uint32_t entry, uint32_t arg);
+
+/* True when `idx` is online and parked again (its last entry returned), ready for more work. */
+bool smp_cpu_idle(unsigned idx);
+uint32_t smp_online_mask(void);
+
+/* Print one line per CPU and `smp: N of M CPUs online`; returns N. */
+unsigned smp_report(void);
+
+const char *smp_state_name(enum smp_state state);
+const char *smp_stage_name(uint32_t stage);
+const char *smp_fault_name(uint32_t fault);
+
+#endif

@@ -1,0 +1,12 @@
+/* GICv1/v2 (Arm IHI 0048): just what wakes parked CPUs with an SGI. */
+#ifndef PLATFORM_GICV2_H
+#define PLATFORM_GICV2_H
+
+#include <stdint.h>
+
+void gic_dist_enable(uintptr_t gicd);
+void gic_cpu_enable(uintptr_t gicc);
+void gic_send_sgi(uintptr_t gicd, unsigned target_cpu_if, unsigned sgi);
+void gic_ack_pending(uintptr_t gicc);
+
+#endif

@@ -1,0 +1,60 @@
+/* The bring-up report: one line per CPU and the summary, printed by CPU0 alone. */
+#include <muster/console.h>
+#include <muster/smp.h>
+
+static void report_failure(unsigned idx, const struct smp_cpu *cpu, const struct mbox_slot *slot)
+{
+	uint32_t ack = readl(&slot->st_ack);
+	uint32_t stage = readl(&slot->st_magic) == MBOX_ST_VALID ? readl(&slot->st_stage) : 0;
+
+	switch (cpu->state) {
+	case SMP_TIMEOUT:
+		con_printf("cpu%u: mpidr 0x%08lx timeout: no acknowledgment within %lu ms, last stage %s%s\n",
+			   idx, (unsigned long)cpu->mpidr, (unsigned long)smp_ack_timeout_ms(),
+			   smp_stage_name(stage),
+			   mbox_ack_gen(ack) == cpu->gen ? ", arrived late and stayed parked" : "");
+		break;
+	case SMP_LOST:
+		con_printf("cpu%u: mpidr 0x%08lx lost: told to proceed, no acknowledgment within %lu ms, "
+			   "last stage %s\n",
+			   idx, (unsigned long)cpu->mpidr, (unsigned long)smp_ack_timeout_ms(),
+			   smp_stage_name(stage));
+		break;
+	case SMP_FAULTED:
+		con_printf("cpu%u: mpidr 0x%08lx FAILED: %s at pc 0x%08lx, address 0x%08lx, last stage %s%s\n",
+			   idx, (unsigned long)cpu->mpidr, smp_fault_name(readl(&slot->st_fault)),
+			   (unsigned long)readl(&slot->st_fault_pc),
+			   (unsigned long)readl(&slot->st_fault_addr), smp_stage_name(stage),
+			   mbox_ack_gen(ack) == cpu->gen ? "" : " (before it took the release)");
+		break;
+	default:
+		con_printf("cpu%u: mpidr 0x%08lx %s\n", idx, (unsigned long)cpu->mpidr,
+			   smp_state_name(cpu->state));
+		break;
+	}
+}
+
+unsigned smp_report(void)
+{
+	unsigned online = 0, total = smp_cpu_total();
+
+	for (unsigned idx = 0; idx < total; idx++) {
+		const struct smp_cpu *cpu = &smp_cpus[idx];
+		const struct mbox_slot *slot = &mbox_slots[idx];
+
+		if (cpu->state == SMP_BOOT) {
+			con_printf("cpu%u: mpidr 0x%08lx online boot cpu\n", idx, (unsigned long)read_mpidr());
+			online++;
+		} else if (cpu->state == SMP_ONLINE) {
+			uint32_t seen = readl(&slot->st_mpidr);
+			con_printf("cpu%u: mpidr 0x%08lx online latency %lu us%s\n", idx, (unsigned long)seen,
+				   (unsigned long)cpu->latency_us,
+				   seen == cpu->mpidr ? "" : " (MPIDR differs from its slot)");
+			online++;
+		} else {
+			report_failure(idx, cpu, slot);
+		}
+	}
+	con_printf("smp: %u of %u CPUs online\n", online, total);
+	return online;
+}
