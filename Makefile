@@ -17,6 +17,8 @@ CPUS ?= $(QEMU_MAX_CPUS)
 FAULT ?=
 FAULT_CPU ?= 1
 FAULT_DELAY_MS ?= 0
+BOOT_RETRIES ?= 0
+LINGER_MS ?= 0
 RELEASE ?=
 
 FAULT_KINDS := never delay abort hang spurious-sev no-wake
@@ -30,6 +32,9 @@ stage_num = $(patsubst $1=%,%,$(filter $1=%,$(STAGES)))
 VARIANT :=
 ifneq ($(ACK_TIMEOUT_MS),$(DEFAULT_ACK_TIMEOUT_MS))
 VARIANT := $(VARIANT)-t$(ACK_TIMEOUT_MS)
+endif
+ifneq ($(BOOT_RETRIES)$(LINGER_MS),00)
+VARIANT := $(VARIANT)-r$(BOOT_RETRIES)-l$(LINGER_MS)
 endif
 ifneq ($(FAULT),)
 ifeq ($(filter $(FAULT),$(FAULT_KINDS)),)
@@ -52,6 +57,7 @@ SIZE := $(CROSS)size
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wundef
 CPPFLAGS := -Iinclude -Iplatform/$(PLATFORM) -DMUSTER_ACK_TIMEOUT_MS=$(ACK_TIMEOUT_MS) \
+	-DMUSTER_BOOT_RETRIES=$(BOOT_RETRIES) -DMUSTER_LINGER_MS=$(LINGER_MS) \
 	-DMUSTER_VERSION='"$(MUSTER_VERSION)"' -DMUSTER_BUILD_ID='"$(BUILD_ID)"' \
 	$(if $(RELEASE),-DMUSTER_RELEASE) \
 	$(if $(FAULT),-DMUSTER_FAULTS -DMUSTER_FAULT_KIND=$(call fault_num,$(FAULT)) \
@@ -69,7 +75,7 @@ SRCS := boot/start.S smp/mailbox.c smp/pen.c smp/coordinator.c smp/report.c smp/
 	$(if $(FAULT),core/fault.c)
 OBJS := $(addprefix $(BUILD)/,$(addsuffix .o,$(basename $(SRCS))))
 
-.PHONY: all deps run test bench stress clean check host-test size help
+.PHONY: all deps run test bench stress clean check host-test size help print-qemu
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/muster.bin $(BUILD)/size.txt
@@ -128,6 +134,14 @@ bench: | deps
 
 check: | deps
 	@bash tools/static-checks.sh
+
+# For the test harness: this board's QEMU settings.
+print-qemu:
+	@echo "QEMU_MACHINE=$(QEMU_MACHINE)"
+	@echo "QEMU_MEM=$(QEMU_MEM)"
+	@echo "QEMU_MAX_CPUS=$(QEMU_MAX_CPUS)"
+	@echo "QEMU_QUIET=$(QEMU_QUIET)"
+	@echo "MUSTER_RAM_BASE=$$(printf '%s\n' '#include <board.h>' MUSTER_RAM_BASE | $(CC) -Iplatform/$(PLATFORM) -E -P - | tail -n 1)"
 
 clean:
 	rm -rf build

@@ -11,6 +11,12 @@
 #ifndef MUSTER_BUILD_ID
 #define MUSTER_BUILD_ID "unknown"
 #endif
+#ifndef MUSTER_BOOT_RETRIES
+#define MUSTER_BOOT_RETRIES 0 /* rounds of re-release for CPUs that missed their deadline */
+#endif
+#ifndef MUSTER_LINGER_MS
+#define MUSTER_LINGER_MS 0 /* watch abandoned CPUs this long before power-off */
+#endif
 
 void muster_main(void) __attribute__((noreturn));
 
@@ -34,11 +40,21 @@ void muster_main(void)
 
 	uint64_t start = plat_time_us();
 	smp_release(~1U, (uint32_t)(uintptr_t)secondary_checked_in, 0);
+	for (unsigned round = 1; round <= MUSTER_BOOT_RETRIES; round++) {
+		uint32_t again = smp_timed_out_mask();
+		if (!again)
+			break;
+		con_printf("smp: retry %u: releasing CPUs 0x%lx again with a new generation\n", round,
+			   (unsigned long)again);
+		smp_release(again, (uint32_t)(uintptr_t)secondary_checked_in, 0);
+	}
 	uint64_t done = plat_time_us();
 	smp_report();
 	con_printf("smp: bring-up took %lu us (release to last decision), %lu us since timer start\n",
 		   (unsigned long)(done - start), (unsigned long)done);
 
+	if (MUSTER_LINGER_MS)
+		smp_watch_abandoned(MUSTER_LINGER_MS);
 	demo_run(smp_online_mask());
 	con_puts("muster: done, powering off\n");
 	plat_system_off();

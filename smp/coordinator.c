@@ -205,6 +205,16 @@ uint32_t smp_online_mask(void)
 	return mask;
 }
 
+uint32_t smp_timed_out_mask(void)
+{
+	uint32_t mask = 0;
+
+	for (unsigned idx = 0; idx < cpu_total; idx++)
+		if (smp_cpus[idx].state == SMP_TIMEOUT)
+			mask |= 1U << idx;
+	return mask;
+}
+
 const char *smp_state_name(enum smp_state state)
 {
 	static const char *const names[] = {

@@ -62,9 +62,15 @@ static uint32_t pen_await_verdict(struct mbox_slot *slot, uint32_t gen)
 		uint32_t verdict = readl(&slot->cmd_verdict);
 		uint32_t kind = verdict & 0xffU;
 
-		if (mbox_ack_gen(verdict) == gen &&
-		    (kind == MBOX_VERDICT_PROCEED || kind == MBOX_VERDICT_ABANDON))
-			return kind;
+		if (mbox_ack_gen(verdict) == gen) {
+			if (kind == MBOX_VERDICT_PROCEED || kind == MBOX_VERDICT_ABANDON)
+				return kind;
+		} else if (verdict != 0 || readl(&slot->cmd_gen) != gen) {
+			/* Superseded: the releaser publishes a newer generation only after it decided
+			 * ours, and it could not have told us PROCEED without our ARRIVED being seen
+			 * and acknowledged, so ours was abandoned (its ABANDON word already overwritten). */
+			return MBOX_VERDICT_ABANDON;
+		}
 		pen_sleep(slot);
 	}
 }

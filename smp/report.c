@@ -47,8 +47,8 @@ unsigned smp_report(void)
 			online++;
 		} else if (cpu->state == SMP_ONLINE) {
 			uint32_t seen = readl(&slot->st_mpidr);
-			con_printf("cpu%u: mpidr 0x%08lx online latency %lu us%s\n", idx, (unsigned long)seen,
-				   (unsigned long)cpu->latency_us,
+			con_printf("cpu%u: mpidr 0x%08lx online latency %lu us%s%s\n", idx, (unsigned long)seen,
+				   (unsigned long)cpu->latency_us, cpu->retries ? " after a retry" : "",
 				   seen == cpu->mpidr ? "" : " (MPIDR differs from its slot)");
 			online++;
 		} else {
@@ -57,4 +57,29 @@ unsigned smp_report(void)
 	}
 	con_printf("smp: %u of %u CPUs online\n", online, total);
 	return online;
+}
+
+void smp_watch_abandoned(uint32_t ms)
+{
+	uint32_t watching = smp_timed_out_mask();
+	uint64_t end = plat_time_us() + (uint64_t)ms * 1000U;
+
+	while (watching && plat_time_us() < end) {
+		for (unsigned idx = 0; idx < smp_cpu_total(); idx++) {
+			const struct mbox_slot *slot = &mbox_slots[idx];
+			uint32_t gen = smp_cpus[idx].gen;
+
+			if (!(watching & (1U << idx)) || readl(&slot->st_ack) != mbox_ack(gen, MBOX_STATE_PARKED))
+				continue;
+			/* PARKED|gen is written only after the CPU read ABANDON for gen: it arrived late. */
+			con_printf("cpu%u: arrived late for generation %lu, read ABANDON, stayed parked "
+				   "(last stage %s)\n",
+				   idx, (unsigned long)gen, smp_stage_name(readl(&slot->st_stage)));
+			watching &= ~(1U << idx);
+		}
+	}
+	for (unsigned idx = 0; idx < smp_cpu_total(); idx++)
+		if (watching & (1U << idx))
+			con_printf("cpu%u: still silent %lu ms after it was abandoned\n", idx,
+				   (unsigned long)ms);
 }

@@ -71,6 +71,10 @@ uint32_t smp_release(uint32_t mask, uint32_t entry, uint32_t arg);
 /* True when `idx` is online and parked again (its last entry returned), ready for more work. */
 bool smp_cpu_idle(unsigned idx);
 uint32_t smp_online_mask(void);
+uint32_t smp_timed_out_mask(void);
+
+/* Watch abandoned CPUs for `ms`: report each that arrives late, and that it stayed parked. */
+void smp_watch_abandoned(uint32_t ms);
 
 /* Print one line per CPU and `smp: N of M CPUs online`; returns N. */
 unsigned smp_report(void);

@@ -1,0 +1,89 @@
+"""Shared helpers for the QEMU console tests: build firmware variants and boot them under a wall-clock bound."""
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+import pexpect
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+QEMU = "qemu-system-arm"
+PLATFORM = os.environ.get("PLATFORM", "vexpress-a9")
+
+# Per-board QEMU settings, as platform/<name>/platform.mk gives them.
+def platform_settings(platform):
+    out = subprocess.run(
+        ["make", "-s", "--no-print-directory", f"PLATFORM={platform}", "print-qemu"],
+        cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return dict(line.split("=", 1) for line in out.strip().splitlines())
+
+
+@dataclass
+class Boot:
+    """What one QEMU run printed, and how it ended."""
+    output: str
+    exitstatus: object
+    lines: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.lines = [l.rstrip("\r") for l in self.output.replace("\r\n", "\n").split("\n")]
+
+    def cpu_lines(self):
+        return {int(m.group(1)): l for l in self.lines if (m := re.match(r"cpu(\d+): mpidr ", l))}
+
+    def summary(self):
+        found = [l for l in self.lines if re.fullmatch(r"smp: \d+ of \d+ CPUs online", l)]
+        assert len(found) == 1, f"expected one summary line, got {found}\n{self.output}"
+        n, m = map(int, re.findall(r"\d+", found[0]))
+        return n, m
+
+    def has(self, pattern):
+        return any(re.search(pattern, l) for l in self.lines)
+
+
+def build(name, **make_vars):
+    """Build a firmware variant into build/test/<name>/ and return that directory."""
+    out = os.path.join("build", "test", name)
+    args = ["make", "-s", "--no-print-directory", f"BUILD={out}"]
+    args += [f"{k}={v}" for k, v in make_vars.items()]
+    subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(ROOT, out)
+
+
+def qemu_args(build_dir, cpus, mode="bios", platform=PLATFORM, extra=()):
+    s = platform_settings(platform)
+    args = ["-M", s["QEMU_MACHINE"], "-m", s["QEMU_MEM"], "-smp", str(cpus), "-nographic",
+            "-monitor", "none", "-nic", "none"] + s["QEMU_QUIET"].split()
+    if mode == "bios":
+        args += ["-bios", os.path.join(build_dir, "muster.bin")]
+    elif mode == "kernel":
+        args += ["-kernel", os.path.join(build_dir, "muster.elf")]
+    else:
+        raise ValueError(mode)
+    return args + list(extra)
+
+
+def boot(build_dir, cpus, mode="bios", extra=(), timeout=60, platform=PLATFORM):
+    """Boot once; fail the test on a hang (no power-off within `timeout` seconds of wall time)."""
+    child = pexpect.spawn(QEMU, qemu_args(build_dir, cpus, mode, platform, extra), cwd=ROOT,
+                          timeout=timeout, encoding="utf-8", codec_errors="replace",
+                          env=dict(os.environ, QEMU_AUDIO_DRV="none"))
+    try:
+        child.expect(pexpect.EOF)
+    except pexpect.TIMEOUT:
+        text = child.before or ""
+        child.terminate(force=True)
+        pytest.fail(f"QEMU did not power off within {timeout} s (hang); it printed:\n{text}")
+    child.close()
+    return Boot(child.before, child.exitstatus)
+
+
+@pytest.fixture(scope="session")
+def default_build():
+    return build(f"{PLATFORM}-default", PLATFORM=PLATFORM)
+
+
+def pytest_report_header(config):
+    return f"qemu: {shutil.which(QEMU)}; platform: {PLATFORM}"
