@@ -40,10 +40,10 @@ void muster_main(void)
 
 	uint64_t start = plat_time_us();
 	smp_release(~1U, (uint32_t)(uintptr_t)secondary_checked_in, 0);
-	for (unsigned round = 1; round <= MUSTER_BOOT_RETRIES; round++) {
+	unsigned retries = MUSTER_BOOT_RETRIES;
+	for (unsigned round = 1; retries > 0 && smp_timed_out_mask(); round++, retries--) {
 		uint32_t again = smp_timed_out_mask();
-		if (!again)
-			break;
+
 		con_printf("smp: retry %u: releasing CPUs 0x%lx again with a new generation\n", round,
 			   (unsigned long)again);
 		smp_release(again, (uint32_t)(uintptr_t)secondary_checked_in, 0);

@@ -3,10 +3,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-void *_sbrk(ptrdiff_t increment);
+void *_sbrk(ptrdiff_t increment); // NOLINT(bugprone-reserved-identifier): newlib names this hook
 
 /* No heap: anything that asks for memory is told there is none. */
-void *_sbrk(ptrdiff_t increment)
+void *_sbrk(ptrdiff_t increment) // NOLINT(bugprone-reserved-identifier)
 {
 	(void)increment;
 	errno = ENOMEM;

@@ -1,0 +1,148 @@
+"""Fault injection matrix: slow, late, dead, crashing and hanging secondaries, and hostile mailbox contents."""
+import os
+import random
+import re
+import subprocess
+
+import pytest
+
+from conftest import PLATFORM, ROOT, boot, build, platform_settings
+from mailbox import SLOT, stale_slot
+
+SETTINGS = platform_settings(PLATFORM)
+CPUS = int(SETTINGS["QEMU_MAX_CPUS"])
+RAM_BASE = int(SETTINGS["MUSTER_RAM_BASE"], 0)
+
+
+def symbol(build_dir, name):
+    """(address, size) of a function in the build's ELF."""
+    nm = subprocess.run(["arm-none-eabi-nm", "-S", os.path.join(build_dir, "muster.elf")],
+                        check=True, capture_output=True, text=True).stdout
+    m = re.search(rf"^([0-9a-f]+) ([0-9a-f]+) [tT] {name}$", nm, re.M)
+    assert m, f"{name} not in {build_dir}"
+    return int(m.group(1), 16), int(m.group(2), 16)
+
+
+def others_online(run, failed):
+    lines = run.cpu_lines()
+    for idx in range(1, CPUS):
+        if idx not in failed:
+            assert re.search(r" online latency \d+ us", lines[idx]), run.output
+    assert run.summary() == (CPUS - len(failed), CPUS)
+    # The monitor survived and used exactly the CPUs it brought up.
+    n = CPUS - len(failed)
+    assert run.has(rf"^demo: {n} of {n} CPUs returned verified results$"), run.output
+    for idx in failed:
+        assert not run.has(rf"^demo: cpu{idx} "), run.output
+    assert run.has(r"^muster: done, powering off$"), run.output
+
+
+def test_delay_within_deadline_comes_online_late():
+    out = build("delay-in", FAULT="delay", FAULT_CPU=3, FAULT_DELAY_MS=400, ACK_TIMEOUT_MS=3000)
+    run = boot(out, CPUS)
+    m = re.fullmatch(r"cpu3: mpidr 0x80000003 online latency (\d+) us", run.cpu_lines()[3])
+    assert m, run.output
+    assert 400_000 <= int(m.group(1)) < 3_000_000
+    others_online(run, failed=set())
+
+
+def test_delay_beyond_deadline_is_abandoned_and_stays_parked():
+    out = build("delay-out", FAULT="delay", FAULT_CPU=2, FAULT_DELAY_MS=1300, ACK_TIMEOUT_MS=1000,
+                LINGER_MS=2000)
+    run = boot(out, CPUS)
+    assert run.cpu_lines()[2] == ("cpu2: mpidr 0x80000002 timeout: no acknowledgment within "
+                                  "1000 ms, last stage command"), run.output
+    # It arrived after the deadline, read ABANDON, and went back to the pen: it never ran the entry.
+    assert run.has(r"^cpu2: arrived late for generation \d+, read ABANDON, stayed parked "
+                   r"\(last stage pen\)$"), run.output
+    others_online(run, failed={2})
+
+
+def test_retry_brings_a_late_cpu_online():
+    out = build("delay-retry", FAULT="delay", FAULT_CPU=1, FAULT_DELAY_MS=1300, ACK_TIMEOUT_MS=1000,
+                BOOT_RETRIES=1)
+    run = boot(out, CPUS)
+    assert run.has(r"^smp: retry 1: releasing CPUs 0x2 again with a new generation$"), run.output
+    assert re.fullmatch(r"cpu1: mpidr 0x80000001 online latency \d+ us after a retry",
+                        run.cpu_lines()[1]), run.output
+    others_online(run, failed=set())
+
+
+@pytest.mark.parametrize("stage", ["reset", "pen"])
+def test_never_arrives_is_named_and_parked(stage):
+    out = build(f"never-{stage}", FAULT="never", FAULT_CPU=1, FAULT_STAGE=stage, ACK_TIMEOUT_MS=1000)
+    run = boot(out, CPUS)
+    assert run.cpu_lines()[1] == ("cpu1: mpidr 0x80000001 timeout: no acknowledgment within 1000 ms, "
+                                  f"last stage {stage}"), run.output
+    others_online(run, failed={1})
+
+
+@pytest.mark.parametrize("stage,suffix", [
+    ("reset", " (before it took the release)"),
+    ("pen", " (before it took the release)"),
+    ("command", ""),
+    ("proceed", ""),
+])
+def test_data_abort_is_reported_by_cpu0(stage, suffix):
+    out = build(f"abort-{stage}", FAULT="abort", FAULT_CPU=3, FAULT_STAGE=stage, ACK_TIMEOUT_MS=1000)
+    run = boot(out, CPUS)
+    m = re.fullmatch(r"cpu3: mpidr 0x80000003 FAILED: data abort at pc 0x([0-9a-f]{8}), "
+                     rf"address 0x{RAM_BASE + 2:08x}, last stage (\w+)" + re.escape(suffix),
+                     run.cpu_lines()[3])
+    assert m, run.output
+    assert m.group(2) == stage
+    # The reported pc is the injected load inside fault_point(), as the ELF's symbols place it.
+    start, size = symbol(out, "fault_point")
+    assert start <= int(m.group(1), 16) < start + size
+    others_online(run, failed={3})
+
+
+def test_hang_after_proceed_is_lost_not_online():
+    out = build("hang", FAULT="hang", FAULT_CPU=2, ACK_TIMEOUT_MS=1000)
+    run = boot(out, CPUS)
+    assert run.cpu_lines()[2] == ("cpu2: mpidr 0x80000002 lost: told to proceed, no acknowledgment "
+                                  "within 1000 ms, last stage proceed"), run.output
+    others_online(run, failed={2})
+
+
+def test_spurious_wakeups_during_bring_up_release_nothing_early():
+    out = build("spurious", FAULT="spurious-sev")
+    run = boot(out, CPUS)
+    others_online(run, failed=set())
+
+
+def test_missing_wakeup_is_visible():
+    """Parked CPUs sleep in WFI: a release without its SGI must not get through (QEMU's WFE would hide it)."""
+    out = build("no-wake", FAULT="no-wake", ACK_TIMEOUT_MS=1000)
+    run = boot(out, CPUS)
+    for idx in range(1, CPUS):
+        assert run.cpu_lines()[idx] == (f"cpu{idx}: mpidr 0x8000000{idx} timeout: no acknowledgment "
+                                        "within 1000 ms, last stage pen"), run.output
+    assert run.summary() == (1, CPUS)
+
+
+def _garbage(kind, size):
+    if kind == "ones":
+        return b"\xff" * size
+    if kind == "deadbeef":
+        return b"\xef\xbe\xad\xde" * (size // 4)
+    if kind == "random":
+        return random.Random(1234).randbytes(size)
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("kind", ["ones", "deadbeef", "random", "stale-valid"])
+def test_mailbox_contents_before_boot_never_release(tmp_path, default_build, kind):
+    size = SLOT * CPUS
+    if kind == "stale-valid":
+        # What a previous boot leaves: valid commands, PROCEED verdicts, entries that would park the
+        # CPU silently if they were ever taken (so taking one shows up as a missing acknowledgment).
+        trap, _ = symbol(default_build, "sleep_forever")
+        image = b"".join(stale_slot(epoch=7 + i, gen=5, entry=trap) for i in range(CPUS))
+    else:
+        image = _garbage(kind, size)
+    path = tmp_path / "mailbox.bin"
+    path.write_bytes(image)
+    run = boot(default_build, CPUS,
+               extra=["-device", f"loader,file={path},addr=0x{RAM_BASE:08x},force-raw=on"])
+    others_online(run, failed=set())

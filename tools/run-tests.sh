@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `make test`: every suite in turn (build, static checks, host unit tests, short stress, model check,
+# QEMU console tests); ends with the one line CI reads: "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+bash tools/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+PY=/usr/bin/python3 # Debian's python3-pytest and python3-pexpect live here
+LOG=build/test-logs
+mkdir -p "$LOG"
+passed=0 failed=0
+
+add() { # suite passed failed
+	passed=$((passed + $2)); failed=$((failed + $3))
+	echo "== $1: $2 passed, $3 failed"
+}
+
+# Run a command, log it, and count it as one test by its exit status.
+one() { # suite command...
+	local suite=$1; shift
+	if "$@" >"$LOG/$suite.log" 2>&1; then add "$suite" 1 0
+	else tail -n 40 "$LOG/$suite.log"; add "$suite" 0 1; fi
+}
+
+# Count a suite that ends with its own "N passed, N failed" line.
+counted() { # suite command...
+	local suite=$1; shift
+	"$@" >"$LOG/$suite.log" 2>&1
+	local rc=$? line
+	line=$(grep -E '^([a-z]+: )?[0-9]+ passed, [0-9]+ failed$' "$LOG/$suite.log" | tail -n 1)
+	if [ -z "$line" ]; then tail -n 40 "$LOG/$suite.log"; add "$suite" 0 1; return; fi
+	local p f
+	p=$(echo "$line" | sed -E 's/.*\b([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.*\b([0-9]+) failed.*/\1/')
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	[ "$f" -ne 0 ] && grep -E 'FAILED|failed|error' "$LOG/$suite.log" | head -n 20
+	add "$suite" "$p" "$f"
+}
+
+one build make -s --no-print-directory all
+counted static bash tools/static-checks.sh
+
+# Host unit tests (cmocka): sum its per-group PASSED / FAILED lines.
+make -s --no-print-directory host-test >"$LOG/host.log" 2>&1
+rc=$?
+hp=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$LOG/host.log" | awk '{s += $4} END {print s + 0}')
+hf=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$LOG/host.log" | awk '{s += $4} END {print s + 0}')
+if [ "$rc" -ne 0 ] && [ "$hf" -eq 0 ]; then hf=1; tail -n 40 "$LOG/host.log"; fi
+add host-unit "$hp" "$hf"
+
+one stress-short make -s --no-print-directory stress-short
+counted model bash tools/model-check.sh
+
+# QEMU tests through pytest; JUnit XML gives exact counts.
+(cd tests/qemu && timeout 1500 $PY -m pytest -q -p no:cacheprovider --junitxml="../../$LOG/qemu.xml" . \
+	>"../../$LOG/qemu.log" 2>&1)
+rc=$?
+read -r qp qf < <($PY - "$LOG/qemu.xml" <<'PYEOF'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception:
+    print(0, 1); sys.exit()
+suites = [root] if root.tag == "testsuite" else list(root)
+t = sum(int(s.get("tests", 0)) for s in suites)
+bad = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+skip = sum(int(s.get("skipped", 0)) for s in suites)
+print(t - bad - skip, bad)
+PYEOF
+)
+if [ "$rc" -ne 0 ] && [ "$qf" -eq 0 ]; then qf=1; fi
+[ "$qf" -ne 0 ] && grep -E '^(FAILED|ERROR)' "$LOG/qemu.log" | head -n 30
+add qemu "$qp" "$qf"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Static checks: compiler-clean fault builds, cppcheck, clang-tidy, board names in generic code, barrier comments.
+# Prints one "check: NAME: ok|FAILED" line each and a closing "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+
+passed=0 failed=0
+result() { # name status
+	if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "check: $1: ok"
+	else failed=$((failed + 1)); echo "check: $1: FAILED"; fi
+}
+
+PLATFORM=${PLATFORM:-vexpress-a9}
+GENERIC_DIRS="boot smp core demo include"
+SRCS=$(ls smp/*.c core/*.c demo/*.c platform/"$PLATFORM"/*.c platform/common/*.c)
+FAULT_DEFS="-DMUSTER_FAULTS -DMUSTER_FAULT_KIND=1 -DMUSTER_FAULT_CPU=1 -DMUSTER_FAULT_STAGE=1 -DMUSTER_FAULT_DELAY_MS=0"
+
+# 1. Generic code never names a board (boards live under platform/ only).
+boards=$(ls platform | grep -v '^common$' | tr '\n' '|')
+pattern="(${boards}allwinner|sun8i|\\bh3\\b|\\bvirt\\b)"
+if out=$(grep -rniE "$pattern" $GENERIC_DIRS); then
+	echo "$out"; result "no board names in generic code" 1
+else result "no board names in generic code" 0; fi
+
+# 2. Every barrier in C and assembly carries a comment saying what it orders.
+bare=$(grep -rnE '\b(dmb|dsb|isb)\(\);|^\s*(dmb|dsb|isb)\b' $GENERIC_DIRS platform \
+	| grep -vE '/\*|@|//' | grep -vE '#define (dmb|dsb|isb)\(\)')
+if [ -n "$bare" ]; then echo "$bare"; result "every barrier commented" 1
+else result "every barrier commented" 0; fi
+
+# 3. A release build refuses fault injection.
+if make -s --no-print-directory RELEASE=1 FAULT=never BUILD=build/check-release >/dev/null 2>&1; then
+	result "release build refuses FAULT=" 1
+else result "release build refuses FAULT=" 0; fi
+
+# 4. Every fault kind builds warning-free (-Werror).
+ok=0
+for kind in never delay abort hang spurious-sev no-wake; do
+	make -s --no-print-directory FAULT=$kind BUILD=build/check-fault-$kind >/dev/null || ok=1
+done
+result "fault builds compile with -Werror" $ok
+
+# 5. cppcheck.
+cppcheck -q --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 \
+	--inline-suppr --suppress=missingIncludeSystem -Iinclude -Iplatform/"$PLATFORM" $FAULT_DEFS \
+	boot smp core demo platform/"$PLATFORM" platform/common
+result "cppcheck" $?
+
+# 6. clang-tidy (settings in .clang-tidy), with the firmware's target flags.
+ok=0
+for f in $SRCS; do
+	clang-tidy -quiet "$f" -- --target=arm-none-eabi -mcpu=cortex-a9 -marm -mfloat-abi=soft \
+		-ffreestanding -std=gnu11 -Iinclude -Iplatform/"$PLATFORM" \
+		-isystem /usr/lib/arm-none-eabi/include $FAULT_DEFS 2>/dev/null || { ok=1; echo "clang-tidy: $f"; }
+done
+result "clang-tidy" $ok
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
