@@ -19,6 +19,8 @@ FAULT_CPU ?= 1
 FAULT_DELAY_MS ?= 0
 BOOT_RETRIES ?= 0
 LINGER_MS ?= 0
+HOLD_MS ?= 0
+BENCH_WFE_PEN ?=
 RELEASE ?=
 
 FAULT_KINDS := never delay abort hang spurious-sev no-wake
@@ -33,8 +35,14 @@ VARIANT :=
 ifneq ($(ACK_TIMEOUT_MS),$(DEFAULT_ACK_TIMEOUT_MS))
 VARIANT := $(VARIANT)-t$(ACK_TIMEOUT_MS)
 endif
-ifneq ($(BOOT_RETRIES)$(LINGER_MS),00)
-VARIANT := $(VARIANT)-r$(BOOT_RETRIES)-l$(LINGER_MS)
+ifneq ($(BOOT_RETRIES)$(LINGER_MS)$(HOLD_MS),000)
+VARIANT := $(VARIANT)-r$(BOOT_RETRIES)-l$(LINGER_MS)-h$(HOLD_MS)
+endif
+ifneq ($(BENCH_WFE_PEN),)
+ifneq ($(RELEASE),)
+$(error a release build cannot use the benchmark-only WFE pen)
+endif
+VARIANT := $(VARIANT)-wfepen
 endif
 ifneq ($(FAULT),)
 ifeq ($(filter $(FAULT),$(FAULT_KINDS)),)
@@ -57,7 +65,8 @@ SIZE := $(CROSS)size
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wundef
 CPPFLAGS := -Iinclude -Iplatform/$(PLATFORM) -DMUSTER_ACK_TIMEOUT_MS=$(ACK_TIMEOUT_MS) \
-	-DMUSTER_BOOT_RETRIES=$(BOOT_RETRIES) -DMUSTER_LINGER_MS=$(LINGER_MS) \
+	-DMUSTER_BOOT_RETRIES=$(BOOT_RETRIES) -DMUSTER_LINGER_MS=$(LINGER_MS) -DMUSTER_HOLD_MS=$(HOLD_MS) \
+	$(if $(BENCH_WFE_PEN),-DMUSTER_BENCH_WFE_PEN) \
 	-DMUSTER_VERSION='"$(MUSTER_VERSION)"' -DMUSTER_BUILD_ID='"$(BUILD_ID)"' \
 	$(if $(RELEASE),-DMUSTER_RELEASE) \
 	$(if $(FAULT),-DMUSTER_FAULTS -DMUSTER_FAULT_KIND=$(call fault_num,$(FAULT)) \
@@ -130,7 +139,7 @@ test: | deps
 	@bash tools/run-tests.sh
 
 bench: | deps
-	@bash tools/bench.sh
+	@/usr/bin/python3 tools/bench.py
 
 check: | deps
 	@bash tools/static-checks.sh

@@ -17,6 +17,9 @@
 #ifndef MUSTER_LINGER_MS
 #define MUSTER_LINGER_MS 0 /* watch abandoned CPUs this long before power-off */
 #endif
+#ifndef MUSTER_HOLD_MS
+#define MUSTER_HOLD_MS 0 /* stay up this long, secondaries parked, before power-off (benchmarks) */
+#endif
 
 void muster_main(void) __attribute__((noreturn));
 
@@ -56,6 +59,14 @@ void muster_main(void)
 	if (MUSTER_LINGER_MS)
 		smp_watch_abandoned(MUSTER_LINGER_MS);
 	demo_run(smp_online_mask());
+	if (MUSTER_HOLD_MS) {
+		uint64_t until = plat_time_us() + (uint64_t)MUSTER_HOLD_MS * 1000U;
+
+		con_printf("muster: holding %lu ms with the secondaries parked\n",
+			   (unsigned long)MUSTER_HOLD_MS);
+		while (plat_time_us() < until)
+			cpu_relax();
+	}
 	con_puts("muster: done, powering off\n");
 	plat_system_off();
 }

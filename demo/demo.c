@@ -70,10 +70,12 @@ unsigned demo_run(uint32_t online)
 
 	uint64_t deadline = plat_time_us() + DEMO_WAIT_US;
 	uint32_t waiting = started;
-	while (waiting && plat_time_us() < deadline)
+	while (waiting && plat_time_us() < deadline) {
+		cpu_relax();
 		for (unsigned idx = 0; idx < total; idx++)
 			if ((waiting & (1U << idx)) && readl(&results[idx].token) == token)
 				waiting &= ~(1U << idx);
+	}
 
 	for (unsigned idx = 0; idx < total; idx++) {
 		if (!(started & (1U << idx)))

@@ -173,6 +173,7 @@ uint32_t smp_release(uint32_t mask, uint32_t entry, uint32_t arg)
 			wake(idx);
 
 	while (pending) {
+		cpu_relax();
 		now = plat_time_us();
 		for (unsigned idx = 1; idx < cpu_total; idx++) {
 			if (!(pending & (1U << idx)) || !poll_one(idx, now, timeout_us, entry, arg))

@@ -51,7 +51,11 @@ bool pen_take(struct mbox_slot *slot, uint32_t epoch, struct mbox_cmd *cmd)
 
 static void pen_sleep(struct mbox_slot *slot)
 {
+#ifdef MUSTER_BENCH_WFE_PEN
+	wfe(); /* benchmark baseline only: a WFE pen, which QEMU turns into a busy poll */
+#else
 	plat_cpu_idle();
+#endif
 	/* Count every wake-up: tests use it to tell a real wake-up from a lucky poll. */
 	writel(readl(&slot->st_wakeups) + 1U, &slot->st_wakeups);
 }

@@ -65,6 +65,7 @@ void smp_watch_abandoned(uint32_t ms)
 	uint64_t end = plat_time_us() + (uint64_t)ms * 1000U;
 
 	while (watching && plat_time_us() < end) {
+		cpu_relax();
 		for (unsigned idx = 0; idx < smp_cpu_total(); idx++) {
 			const struct mbox_slot *slot = &mbox_slots[idx];
 			uint32_t gen = smp_cpus[idx].gen;

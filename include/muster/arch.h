@@ -13,6 +13,8 @@
 #define dmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define dsb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define isb() ((void)0)
+#include <sched.h>
+#define cpu_relax() ((void)sched_yield())
 void host_sev(void);
 void host_wfe(void);
 #define sev() host_sev()
@@ -44,6 +46,12 @@ static inline uint32_t read_mpidr(void)
 #define sev() __asm__ volatile("sev" ::: "memory")
 #define wfe() __asm__ volatile("wfe" ::: "memory")
 #define wfi() __asm__ volatile("wfi" ::: "memory")
+/*
+ * cpu_relax: a polling loop's pause. YIELD is only a hint on hardware; under QEMU's single-threaded
+ * TCG (as with -icount) it also hands the host thread to the other vCPUs, which would otherwise
+ * not run until CPU0's time slice ends.
+ */
+#define cpu_relax() __asm__ volatile("yield" ::: "memory")
 
 /*
  * writel: a store to memory another agent reads. The DMB before it orders every earlier
