@@ -20,6 +20,7 @@ FAULT_DELAY_MS ?= 0
 BOOT_RETRIES ?= 0
 LINGER_MS ?= 0
 HOLD_MS ?= 0
+BOOTDELAY_MS ?= 2000
 BENCH_WFE_PEN ?=
 RELEASE ?=
 
@@ -65,6 +66,7 @@ SIZE := $(CROSS)size
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wundef
 CPPFLAGS := -Iinclude -Iplatform/$(PLATFORM) -DMUSTER_ACK_TIMEOUT_MS=$(ACK_TIMEOUT_MS) \
+	-DMUSTER_BOOTDELAY_MS=$(BOOTDELAY_MS) \
 	-DMUSTER_BOOT_RETRIES=$(BOOT_RETRIES) -DMUSTER_LINGER_MS=$(LINGER_MS) -DMUSTER_HOLD_MS=$(HOLD_MS) \
 	$(if $(BENCH_WFE_PEN),-DMUSTER_BENCH_WFE_PEN) \
 	-DMUSTER_VERSION='"$(MUSTER_VERSION)"' -DMUSTER_BUILD_ID='"$(BUILD_ID)"' \
@@ -80,14 +82,16 @@ LDFLAGS := $(PLAT_CFLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
 	-Wl,--fatal-warnings -Wl,--no-warn-rwx-segments -Wl,-z,noexecstack
 
 SRCS := boot/start.S smp/mailbox.c smp/pen.c smp/coordinator.c smp/report.c smp/secondary.c \
-	core/main.c core/console.c core/exception.c core/syscalls.c demo/demo.c $(PLAT_SRCS) \
-	$(if $(FAULT),core/fault.c)
+	core/main.c core/console.c core/exception.c core/syscalls.c core/boot.c core/uimage.c \
+	core/crc32.c core/fdt.c core/settings.c $(PLAT_SRCS) $(if $(FAULT),core/fault.c)
 OBJS := $(addprefix $(BUILD)/,$(addsuffix .o,$(basename $(SRCS))))
+DEMO_SRCS := payload/demo/start.S payload/demo/demo.c core/syscalls.c
+DEMO_OBJS := $(addprefix $(BUILD)/,$(addsuffix .o,$(basename $(DEMO_SRCS))))
 
-.PHONY: all deps run test bench stress clean check host-test size help print-qemu
+.PHONY: all deps run run-flash flash test bench stress clean check host-test size help print-qemu
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/muster.bin $(BUILD)/size.txt
+all: $(BUILD)/muster.bin $(BUILD)/size.txt $(BUILD)/flash-demo.img
 
 # Every entry point that needs tools installs the missing ones first (a no-op when present).
 deps:
@@ -117,6 +121,40 @@ $(BUILD)/muster.elf: $(OBJS) $(BUILD)/muster.ld
 $(BUILD)/muster.bin: $(BUILD)/muster.elf
 	$(OBJCOPY) -O binary $< $@
 
+# The SMP demo: a standalone payload that uses only the mailbox ABI and muster's bootinfo services.
+$(BUILD)/payload.ld: payload/payload.ld.S $(BUILD)/flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -D__ASSEMBLER__ -E -P -x c $< -o $@
+
+$(BUILD)/payload-demo.elf: $(DEMO_OBJS) $(BUILD)/payload.ld
+	$(CC) $(LDFLAGS) -T $(BUILD)/payload.ld $(DEMO_OBJS) -o $@
+
+$(BUILD)/payload-demo.bin: $(BUILD)/payload-demo.elf
+	$(OBJCOPY) -O binary $< $@
+
+# Flash images (tools/mkflash.py): muster, the settings record, a uImage payload made by mkimage.
+BOOTDELAY ?= 2
+BOOTARGS ?= console=ttyAMA0
+MKFLASH := /usr/bin/python3 tools/mkflash.py --board-dir platform/$(PLATFORM) --cc $(CC) \
+	--ack-timeout-ms $(if $(filter $(origin ACK_TIMEOUT_MS),command line environment),$(ACK_TIMEOUT_MS),0) \
+	--bootdelay-ms $$(( $(BOOTDELAY) * 1000 ))
+
+# Regenerate the flash image when its settings change.
+$(BUILD)/mkflash-args: FORCE | deps
+	@mkdir -p $(@D)
+	@echo '$(MKFLASH) $(BOOTARGS)' | cmp -s - $@ || echo '$(MKFLASH) $(BOOTARGS)' > $@
+
+$(BUILD)/flash-demo.img: $(BUILD)/muster.bin $(BUILD)/payload-demo.bin tools/mkflash.py $(BUILD)/mkflash-args
+	$(MKFLASH) --muster $(BUILD)/muster.bin --standalone $(BUILD)/payload-demo.bin --out $@ \
+		--bootargs "$(BOOTARGS)"
+
+# `make flash KERNEL=zImage DTB=board.dtb [INITRD=...] [BOOTARGS=...] [ACK_TIMEOUT_MS=] [BOOTDELAY=s]`;
+# without KERNEL the payload is the SMP demo.
+flash: $(BUILD)/muster.bin $(BUILD)/payload-demo.bin | deps
+	$(MKFLASH) --muster $(BUILD)/muster.bin --out $(BUILD)/flash.img --bootargs "$(BOOTARGS)" \
+		$(if $(KERNEL),--kernel $(KERNEL) $(if $(DTB),--dtb $(DTB)) $(if $(INITRD),--initrd $(INITRD)), \
+		--standalone $(BUILD)/payload-demo.bin)
+
 $(BUILD)/size.txt: $(BUILD)/muster.elf $(BUILD)/muster.bin
 	@{ $(SIZE) -A $< | grep -E '^\.(vectors|text|rodata|data|bss|mailbox|stacks) '; \
 	   $(SIZE) $<; echo "flash image: $$(stat -c %s $(BUILD)/muster.bin) bytes"; } > $@
@@ -124,16 +162,25 @@ $(BUILD)/size.txt: $(BUILD)/muster.elf $(BUILD)/muster.bin
 
 size: $(BUILD)/size.txt
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(DEMO_OBJS:.o=.d)
 
 QEMU := qemu-system-arm
 QEMU_ARGS := -M $(QEMU_MACHINE) -m $(QEMU_MEM) -smp $(CPUS) -nographic -monitor none -nic none $(QEMU_QUIET)
 
-# `make run`: boot from flash as hardware would, all CPUs, then power off.
-run: $(BUILD)/muster.bin
-	@test $(CPUS) -ge 1 -a $(CPUS) -le $(QEMU_MAX_CPUS) || \
-		{ echo "CPUS must be 1..$(QEMU_MAX_CPUS) on $(PLATFORM)"; exit 2; }
-	$(QEMU) $(QEMU_ARGS) -bios $<
+check-cpus = @test $(CPUS) -ge 1 -a $(CPUS) -le $(QEMU_MAX_CPUS) || \
+	{ echo "CPUS must be 1..$(QEMU_MAX_CPUS) on $(PLATFORM)"; exit 2; }
+PFLASH = -drive if=pflash,format=raw,snapshot=on,file=$1
+
+# `make run`: boot from flash as hardware would (no -kernel, no -bios): the demo payload, all CPUs.
+run: $(BUILD)/flash-demo.img
+	$(check-cpus)
+	$(QEMU) $(QEMU_ARGS) $(call PFLASH,$<)
+
+# `make run-flash`: boot whatever `make flash` wrote.
+run-flash:
+	$(check-cpus)
+	@test -f $(BUILD)/flash.img || { echo "no $(BUILD)/flash.img: run make flash first"; exit 2; }
+	$(QEMU) $(QEMU_ARGS) $(call PFLASH,$(BUILD)/flash.img)
 
 test: | deps
 	@bash tools/run-tests.sh

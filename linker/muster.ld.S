@@ -27,8 +27,10 @@ SECTIONS
 		__mailbox_end = .;
 	} > RAM
 
+	/* .ramtext: code that must run from RAM (cores parked while flash may be reprogrammed). */
 	.data : ALIGN(4) {
 		__data_start = .;
+		*(.ramtext .ramtext.*)
 		*(.data .data.*)
 		. = ALIGN(4);
 		__data_end = .;

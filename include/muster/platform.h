@@ -28,6 +28,39 @@
 #error "board.h must set PLAT_HAS_CPU_POWER to 0 or 1"
 #endif
 
+/*
+ * Optional constants: a board may place these itself; otherwise the settings record takes the
+ * flash block after muster's window, the payload the rest of the flash, and payloads go to fixed
+ * offsets from the RAM base (the same numbers tools/mkflash.py reads from board.h).
+ */
+#ifndef PLAT_HAS_LINUX_SMP_PEN
+#define PLAT_HAS_LINUX_SMP_PEN 0 /* no board protocol: Linux gets CPU0 only */
+#endif
+#ifndef MUSTER_SETTINGS_ADDR
+#define MUSTER_SETTINGS_ADDR (MUSTER_FLASH_BASE + MUSTER_FLASH_SIZE)
+#endif
+#ifndef MUSTER_PAYLOAD_ADDR
+#define MUSTER_PAYLOAD_ADDR (MUSTER_SETTINGS_ADDR + MUSTER_FLASH_SIZE)
+#endif
+#ifndef MUSTER_PAYLOAD_MAX
+#define MUSTER_PAYLOAD_MAX (PLAT_FLASH_BASE + PLAT_FLASH_SIZE - MUSTER_PAYLOAD_ADDR)
+#endif
+#ifndef PLAT_PAYLOAD_LOAD
+#define PLAT_PAYLOAD_LOAD (PLAT_RAM_BASE + 0x00100000)
+#endif
+#ifndef PLAT_LINUX_LOAD
+#define PLAT_LINUX_LOAD (PLAT_RAM_BASE + 0x00008000)
+#endif
+#ifndef PLAT_LINUX_INITRD_ADDR
+#define PLAT_LINUX_INITRD_ADDR (PLAT_RAM_BASE + 0x02000000)
+#endif
+#ifndef PLAT_LINUX_DTB_ADDR
+#define PLAT_LINUX_DTB_ADDR (PLAT_RAM_BASE + 0x03000000)
+#endif
+#ifndef PLAT_LINUX_MACH_TYPE
+#define PLAT_LINUX_MACH_TYPE 0xffffffffU /* "none": device-tree boot */
+#endif
+
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
@@ -73,6 +106,13 @@ void plat_system_reset(void) __attribute__((noreturn));
 /* Start core idx from reset at muster's reset vector / hold it in reset. 0 on success. */
 int plat_cpu_power_on(unsigned idx);
 int plat_cpu_hold_in_reset(unsigned idx);
+#endif
+
+#if PLAT_HAS_LINUX_SMP_PEN
+/* CPU0, before handing the secondaries over: reset the board's Linux release mechanism. */
+void plat_linux_smp_prepare(void);
+/* The entry a secondary is released to before Linux starts; runs from RAM, never returns. */
+void plat_linux_secondary_pen(uint32_t arg) __attribute__((noreturn));
 #endif
 
 static inline int plat_opt_cpu_power_on(unsigned idx)

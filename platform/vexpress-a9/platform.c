@@ -94,3 +94,10 @@ __attribute__((noreturn)) void plat_system_reset(void)
 	for (;;)
 		wfi();
 }
+
+void plat_linux_smp_prepare(void)
+{
+	/* Clear every flag: a stale entry from an earlier boot must not release a secondary. */
+	mmio_write32(V2M_SYSREGS_BASE + V2M_SYS_FLAGSCLR, 0xffffffffU);
+	dsb(); /* the clear completes before any secondary enters the pen and reads the flags */
+}

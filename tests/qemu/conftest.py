@@ -44,7 +44,8 @@ class Boot:
 
 
 def build(name, **make_vars):
-    """Build a firmware variant into build/test/<name>/ and return that directory."""
+    """Build a firmware variant (and its demo flash image) into build/test/<name>/."""
+    make_vars.setdefault("BOOTDELAY", 0)
     out = os.path.join("build", "test", name)
     args = ["make", "-s", "--no-print-directory", f"BUILD={out}"]
     args += [f"{k}={v}" for k, v in make_vars.items()]
@@ -52,37 +53,69 @@ def build(name, **make_vars):
     return os.path.join(ROOT, out)
 
 
-def qemu_args(build_dir, cpus, mode="bios", platform=PLATFORM, extra=()):
+def flash_tail(build_dir, image="flash-demo.img"):
+    """The settings record and payload of a flash image, as a file to load behind an ELF."""
+    tail = os.path.join(build_dir, image + ".tail")
+    data = open(os.path.join(build_dir, image), "rb").read()[SETTINGS_OFFSET:]
+    with open(tail, "wb") as f:
+        f.write(data.rstrip(b"\xff"))
+    return tail
+
+
+SETTINGS_OFFSET = 0x40000  # muster's window; the record and payload follow (board.h)
+
+
+def qemu_args(build_dir, cpus, mode="bios", platform=PLATFORM, extra=(), image="flash-demo.img"):
+    """QEMU arguments for one of muster's boot paths:
+    pflash: the flash image as the board's NOR flash (what `make run` does, as hardware would);
+    bios:   the same image through -bios; kernel: muster.elf through -kernel, with the settings
+    and payload placed behind it in flash by QEMU's generic loader."""
     s = platform_settings(platform)
     args = ["-M", s["QEMU_MACHINE"], "-m", s["QEMU_MEM"], "-smp", str(cpus), "-nographic",
             "-monitor", "none", "-nic", "none"] + s["QEMU_QUIET"].split()
-    if mode == "bios":
-        args += ["-bios", os.path.join(build_dir, "muster.bin")]
+    if mode == "pflash":
+        args += ["-drive", f"if=pflash,format=raw,snapshot=on,file={os.path.join(build_dir, image)}"]
+    elif mode == "bios":
+        args += ["-bios", os.path.join(build_dir, image)]
     elif mode == "kernel":
-        args += ["-kernel", os.path.join(build_dir, "muster.elf")]
+        args += ["-kernel", os.path.join(build_dir, "muster.elf"), "-device",
+                 f"loader,file={flash_tail(build_dir, image)},addr=0x{SETTINGS_OFFSET:x},force-raw=on"]
     else:
         raise ValueError(mode)
     return args + list(extra)
 
 
-def boot(build_dir, cpus, mode="bios", extra=(), timeout=60, platform=PLATFORM):
-    """Boot once; fail the test on a hang (no power-off within `timeout` seconds of wall time)."""
-    child = pexpect.spawn(QEMU, qemu_args(build_dir, cpus, mode, platform, extra), cwd=ROOT,
+def boot(build_dir, cpus, mode="bios", extra=(), timeout=60, platform=PLATFORM, until=None,
+         image="flash-demo.img", send=None):
+    """Boot once; fail the test on a hang (no power-off within `timeout` seconds of wall time).
+    With `until`, stop at that pattern (a halted monitor does not power off) and kill QEMU.
+    With `send` = (pattern, text), type `text` when `pattern` appears."""
+    child = pexpect.spawn(QEMU, qemu_args(build_dir, cpus, mode, platform, extra, image), cwd=ROOT,
                           timeout=timeout, encoding="utf-8", codec_errors="replace",
                           env=dict(os.environ, QEMU_AUDIO_DRV="none"))
+    text = ""
     try:
-        child.expect(pexpect.EOF)
+        if send:
+            child.expect(send[0])
+            text += child.before + child.after
+            child.send(send[1])
+        child.expect(until if until else pexpect.EOF)
+        text += child.before + (child.after if until else "")
     except pexpect.TIMEOUT:
-        text = child.before or ""
+        text += child.before or ""
         child.terminate(force=True)
-        pytest.fail(f"QEMU did not power off within {timeout} s (hang); it printed:\n{text}")
-    child.close()
-    return Boot(child.before, child.exitstatus)
+        pytest.fail(f"QEMU did not reach {until or 'power-off'} within {timeout} s (hang); "
+                    f"it printed:\n{text}")
+    if until:
+        child.terminate(force=True)
+    else:
+        child.close()
+    return Boot(text, child.exitstatus)
 
 
 @pytest.fixture(scope="session")
 def default_build():
-    return build(f"{PLATFORM}-default", PLATFORM=PLATFORM)
+    return build(f"{PLATFORM}-default", PLATFORM=PLATFORM, BOOTDELAY=0)
 
 
 def pytest_report_header(config):

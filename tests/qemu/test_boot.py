@@ -15,7 +15,18 @@ def expected_mpidr(idx, cores_per_cluster=4):
 @pytest.mark.parametrize("mode", ["bios", "kernel"])
 @pytest.mark.parametrize("cpus", range(1, MAX_CPUS + 1))
 def test_all_cpus_online_and_demo_runs(default_build, cpus, mode):
-    run = boot(default_build, cpus, mode)
+    check_full_boot(boot(default_build, cpus, mode), cpus)
+
+
+def test_make_run_path_boots_from_pflash(default_build):
+    """`make run`'s path: the flash image as the board's NOR flash, no -bios, no -kernel."""
+    run = boot(default_build, MAX_CPUS, "pflash")
+    check_full_boot(run, MAX_CPUS)
+    assert run.has(r"^boot: standalone image 'payload-demo.bin': \d+ bytes, load 0x[0-9a-f]{8}, "
+                   r"entry 0x[0-9a-f]{8}, CRCs ok$"), run.output
+
+
+def check_full_boot(run, cpus):
     assert re.match(r"muster \d+\.\d+\.\d+ \(" + re.escape(PLATFORM) + r", build \S+\)",
                     next(l for l in run.lines if l.startswith("muster "))), run.output
     assert run.has(rf"^smp: {cpus} CPUs reported, acknowledgment timeout 5000 ms$"), run.output

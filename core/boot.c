@@ -1,0 +1,225 @@
+/* Boot the flash payload: verify the uImage, copy it, and start it on the CPUs that came up. */
+#include <string.h>
+
+#include <muster/bootinfo.h>
+#include <muster/boot.h>
+#include <muster/console.h>
+#include <muster/cpu.h>
+#include <muster/fdt.h>
+#include <muster/smp.h>
+#include <muster/uimage.h>
+
+static struct muster_bootinfo bootinfo;
+
+static void bootinfo_fill(void)
+{
+	bootinfo = (struct muster_bootinfo){
+		.magic = BOOTINFO_MAGIC,
+		.version = BOOTINFO_VERSION,
+		.size = sizeof(bootinfo),
+		.cpu_count = smp_cpu_total(),
+		.online_mask = smp_online_mask(),
+		.mailbox = (uint32_t)(uintptr_t)mbox_slots,
+		.ack_timeout_ms = smp_ack_timeout_ms(),
+		.putc = plat_console_putc,
+		.getc = plat_console_getc,
+		.time_us = plat_time_us,
+		.wake_cpu = plat_wake_cpu,
+		.system_off = plat_system_off,
+	};
+}
+
+static int range_ok(const char *what, uint32_t addr, uint32_t len)
+{
+	uint32_t ram_end = PLAT_RAM_BASE + PLAT_RAM_SIZE;
+
+	if (addr < PLAT_RAM_BASE || len > ram_end - addr) {
+		con_printf("boot: %s 0x%08lx-0x%08lx is outside RAM\n", what, (unsigned long)addr,
+			   (unsigned long)(addr + len));
+		return -1;
+	}
+	if (addr < MUSTER_RAM_BASE + MUSTER_RAM_SIZE && MUSTER_RAM_BASE < addr + len) {
+		con_printf("boot: %s 0x%08lx-0x%08lx overlaps muster's memory\n", what, (unsigned long)addr,
+			   (unsigned long)(addr + len));
+		return -1;
+	}
+	return 0;
+}
+
+static int overlap(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+struct cpu_marks {
+	uint32_t online;
+	unsigned marked, unmarkable;
+};
+
+/* Mark every CPU that is not online as status = "fail", so Linux skips it instead of waiting. */
+static void mark_cpu(uint32_t reg, char *status, uint32_t status_len, void *ctx)
+{
+	struct cpu_marks *m = ctx;
+	int idx = cpu_index_of(MPIDR_MP_FORMAT | reg);
+
+	if (idx >= 0 && (m->online & (1U << idx)))
+		return;
+	if (!status || status_len < sizeof("fail")) {
+		con_printf("boot: cannot mark CPU reg 0x%lx failed: its node has no status property to "
+			   "rewrite (make flash adds one)\n",
+			   (unsigned long)reg);
+		m->unmarkable++;
+		return;
+	}
+	memset(status, 0, status_len);
+	memcpy(status, "fail", sizeof("fail"));
+	m->marked++;
+}
+
+static int start_linux(uint32_t entry, uint32_t dtb)
+{
+	con_printf("boot: starting Linux at 0x%08lx, device tree at 0x%08lx\n", (unsigned long)entry,
+		   (unsigned long)dtb);
+	/* ARM boot protocol: r0 = 0, r1 = machine type, r2 = device tree; SVC, IRQs masked, MMU off. */
+	dsb(); /* the copies complete before the kernel's first fetch */
+	((void (*)(uint32_t, uint32_t, uint32_t))(uintptr_t)entry)(0, PLAT_LINUX_MACH_TYPE, dtb);
+	return -1; /* not reached */
+}
+
+static int boot_linux(const struct uimage_info *info, const struct settings *s)
+{
+	const uint8_t *img = (const uint8_t *)MUSTER_PAYLOAD_ADDR;
+	const struct uimage_part *kernel = &info->part[0], *initrd = NULL, *dtb = NULL;
+	char why[128];
+
+	for (unsigned i = 1; i < info->nparts; i++) {
+		const uint8_t *p = img + info->part[i].offset;
+		uint32_t magic = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+		if (magic == FDT_MAGIC && !dtb)
+			dtb = &info->part[i];
+		else if (!initrd)
+			initrd = &info->part[i];
+	}
+	if (!dtb) {
+		/* A kernel image alone: it must carry an appended device tree; r2 = 0 says "none". */
+		con_puts("boot: warning: no device tree in the image: the kernel must carry its own "
+			 "(appended); failed CPUs cannot be marked\n");
+		memcpy((void *)info->load, img + kernel->offset, kernel->size);
+		if (linux_handoff_secondaries() != 0)
+			return -1;
+		return start_linux(info->entry, 0);
+	}
+	if (fdt_check(img + dtb->offset, dtb->size, why, sizeof(why))) {
+		con_printf("boot: %s\n", why);
+		return -1;
+	}
+	uint32_t dtb_size = fdt_totalsize(img + dtb->offset);
+	if (range_ok("device tree", PLAT_LINUX_DTB_ADDR, dtb_size) ||
+	    overlap(PLAT_LINUX_DTB_ADDR, dtb_size, info->load, kernel->size)) {
+		con_puts("boot: no room for the device tree\n");
+		return -1;
+	}
+	memcpy((void *)PLAT_LINUX_DTB_ADDR, img + dtb->offset, dtb_size);
+	void *fdt = (void *)PLAT_LINUX_DTB_ADDR;
+
+	if (initrd) {
+		uint32_t len;
+		const uint8_t *start = fdt_find_prop(fdt, "/chosen", "linux,initrd-start", &len);
+		const uint8_t *end = fdt_find_prop(fdt, "/chosen", "linux,initrd-end", &len);
+		if (!start || !end) {
+			con_puts("boot: the image has an initrd but the device tree has no "
+				 "/chosen/linux,initrd-start and -end (make flash writes them)\n");
+			return -1;
+		}
+		uint32_t lo = ((uint32_t)start[len - 4] << 24) | ((uint32_t)start[len - 3] << 16) |
+			      ((uint32_t)start[len - 2] << 8) | start[len - 1];
+		uint32_t hi = ((uint32_t)end[len - 4] << 24) | ((uint32_t)end[len - 3] << 16) |
+			      ((uint32_t)end[len - 2] << 8) | end[len - 1];
+		if (hi - lo != initrd->size) {
+			con_printf("boot: the device tree's initrd range holds %lu bytes, the image's "
+				   "initrd is %lu\n",
+				   (unsigned long)(hi - lo), (unsigned long)initrd->size);
+			return -1;
+		}
+		if (range_ok("initrd", lo, initrd->size) || overlap(lo, initrd->size, info->load, kernel->size) ||
+		    overlap(lo, initrd->size, PLAT_LINUX_DTB_ADDR, dtb_size)) {
+			con_puts("boot: the initrd range collides with the kernel or device tree\n");
+			return -1;
+		}
+		memcpy((void *)lo, img + initrd->offset, initrd->size);
+	}
+	if (s->bootargs[0] && fdt_set_string_inplace(fdt, "/chosen", "bootargs", s->bootargs))
+		con_puts("boot: warning: the device tree's /chosen/bootargs is missing or too short for "
+			 "the settings' boot arguments; keeping the device tree's\n");
+
+	struct cpu_marks marks = { .online = smp_online_mask() };
+	int cpus = fdt_for_each_cpu(fdt, mark_cpu, &marks);
+	con_printf("boot: device tree: %d CPU nodes, %u marked failed\n", cpus, marks.marked);
+
+	memcpy((void *)info->load, img + kernel->offset, kernel->size);
+	if (linux_handoff_secondaries() != 0)
+		return -1;
+	return start_linux(info->entry, PLAT_LINUX_DTB_ADDR);
+}
+
+int linux_handoff_secondaries(void)
+{
+	uint32_t others = smp_online_mask() & ~1U;
+
+	if (!others)
+		return 0;
+#if PLAT_HAS_LINUX_SMP_PEN
+	plat_linux_smp_prepare();
+	uint32_t moved = smp_release(others, (uint32_t)(uintptr_t)plat_linux_secondary_pen, 0);
+	if (moved != others) {
+		con_printf("boot: CPUs 0x%lx did not move to the Linux pen\n",
+			   (unsigned long)(others & ~moved));
+		return -1;
+	}
+	con_printf("boot: CPUs 0x%lx wait in the board's Linux pen\n", (unsigned long)moved);
+	return 0;
+#else
+	con_puts("boot: warning: this board has no Linux SMP handoff; Linux gets CPU0 only\n");
+	return 0;
+#endif
+}
+
+int boot_payload(const struct settings *s)
+{
+	static const struct uimage_policy policy = {
+		.ram_base = PLAT_RAM_BASE,
+		.ram_size = PLAT_RAM_SIZE,
+		.hole_base = MUSTER_RAM_BASE,
+		.hole_size = MUSTER_RAM_SIZE,
+	};
+	struct uimage_info info;
+	char why[160];
+
+	if (uimage_verify((const uint8_t *)MUSTER_PAYLOAD_ADDR, MUSTER_PAYLOAD_MAX, &policy, &info, why,
+			  sizeof(why))) {
+		con_printf("boot: payload at 0x%08lx refused: %s\n", (unsigned long)MUSTER_PAYLOAD_ADDR, why);
+		return -1;
+	}
+	con_printf("boot: %s image '%s': %lu bytes, load 0x%08lx, entry 0x%08lx, CRCs ok\n",
+		   info.type == UIMAGE_TYPE_STANDALONE ? "standalone" :
+		   info.type == UIMAGE_TYPE_KERNEL     ? "kernel" :
+							 "multi-file",
+		   info.name, (unsigned long)info.data_size, (unsigned long)info.load,
+		   (unsigned long)info.entry);
+	if (info.type == UIMAGE_TYPE_STANDALONE) {
+		memcpy((void *)info.load, (const uint8_t *)MUSTER_PAYLOAD_ADDR + info.part[0].offset,
+		       info.part[0].size);
+		bootinfo_fill();
+		con_printf("boot: starting standalone payload at 0x%08lx\n", (unsigned long)info.entry);
+		dsb(); /* the copy completes before the payload's first fetch */
+		((void (*)(struct muster_bootinfo *))(uintptr_t)info.entry)(&bootinfo);
+		con_puts("boot: payload returned\n");
+		return 0;
+	}
+	if (info.os != UIMAGE_OS_LINUX) {
+		con_printf("boot: kernel image for OS %lu: only Linux (%d) is supported\n",
+			   (unsigned long)info.os, UIMAGE_OS_LINUX);
+		return -1;
+	}
+	return boot_linux(&info, s);
+}

@@ -1,0 +1,222 @@
+/* Flattened device tree (DTSpec v0.3 ch. 5) walker and in-place editor; nothing here grows the blob. */
+#include <string.h>
+#include <stdio.h>
+
+#include <muster/fdt.h>
+
+#define FDT_BEGIN_NODE 1U
+#define FDT_END_NODE 2U
+#define FDT_PROP 3U
+#define FDT_NOP 4U
+#define FDT_END 9U
+#define FDT_MAX_DEPTH 16
+
+struct fdt_header {
+	uint32_t magic, totalsize, off_dt_struct, off_dt_strings, off_mem_rsvmap, version,
+		last_comp_version, boot_cpuid_phys, size_dt_strings, size_dt_struct;
+};
+
+static uint32_t be32(const void *p)
+{
+	const uint8_t *b = p;
+	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+}
+
+static uint32_t hdr(const void *fdt, unsigned field)
+{
+	return be32((const uint8_t *)fdt + field * 4U);
+}
+
+uint32_t fdt_totalsize(const void *fdt)
+{
+	return hdr(fdt, 1);
+}
+
+int fdt_check(const void *fdt, size_t max, char *why, size_t why_len)
+{
+	if (max < sizeof(struct fdt_header)) {
+		snprintf(why, why_len, "device tree truncated: %lu bytes", (unsigned long)max);
+		return -1;
+	}
+	uint32_t magic = hdr(fdt, 0), total = hdr(fdt, 1), off_struct = hdr(fdt, 2),
+		 off_strings = hdr(fdt, 3), version = hdr(fdt, 5), size_strings = hdr(fdt, 8),
+		 size_struct = hdr(fdt, 9);
+	if (magic != FDT_MAGIC) {
+		snprintf(why, why_len, "device tree: bad magic 0x%08lx", (unsigned long)magic);
+		return -1;
+	}
+	if (total > max || version < 17) {
+		snprintf(why, why_len, "device tree: size %lu (have %lu) or version %lu (need 17) wrong",
+			 (unsigned long)total, (unsigned long)max, (unsigned long)version);
+		return -1;
+	}
+	if (off_struct > total || size_struct > total - off_struct || off_strings > total ||
+	    size_strings > total - off_strings || (off_struct & 3U)) {
+		snprintf(why, why_len, "device tree: blocks outside its %lu bytes", (unsigned long)total);
+		return -1;
+	}
+	return 0;
+}
+
+/* The walk: calls `visit` for every property with the node path depth stack. */
+struct walk {
+	uint8_t *base;
+	uint32_t off, end;
+	const char *strings;
+	uint32_t strings_size;
+};
+
+/* Next token at w->off; advances past it. Returns the token, or FDT_END on any malformation. */
+static uint32_t next_token(struct walk *w, const char **name, uint8_t **value, uint32_t *len)
+{
+	for (;;) {
+		if (w->off + 4 > w->end)
+			return FDT_END;
+		uint32_t tok = be32(w->base + w->off);
+		w->off += 4;
+		if (tok == FDT_NOP)
+			continue;
+		if (tok == FDT_BEGIN_NODE) {
+			const char *n = (const char *)w->base + w->off;
+			size_t nl = strnlen(n, w->end - w->off);
+			if (w->off + nl >= w->end)
+				return FDT_END;
+			*name = n;
+			w->off += ((uint32_t)nl + 4U) & ~3U;
+			return tok;
+		}
+		if (tok == FDT_PROP) {
+			if (w->off + 8 > w->end)
+				return FDT_END;
+			uint32_t l = be32(w->base + w->off), nameoff = be32(w->base + w->off + 4);
+			w->off += 8;
+			if (l > w->end - w->off || nameoff >= w->strings_size)
+				return FDT_END;
+			*name = w->strings + nameoff;
+			*value = w->base + w->off;
+			*len = l;
+			w->off += (l + 3U) & ~3U;
+			return tok;
+		}
+		return tok; /* END_NODE, END, or garbage (treated as END by callers) */
+	}
+}
+
+static void walk_init(struct walk *w, void *fdt)
+{
+	w->base = fdt;
+	w->off = hdr(fdt, 2);
+	w->end = hdr(fdt, 2) + hdr(fdt, 9);
+	w->strings = (const char *)fdt + hdr(fdt, 3);
+	w->strings_size = hdr(fdt, 8);
+}
+
+/* Does path component `comp` (up to '/' or NUL) equal node name `name`? */
+static int comp_eq(const char *comp, size_t clen, const char *name)
+{
+	return strlen(name) == clen && memcmp(comp, name, clen) == 0;
+}
+
+void *fdt_find_prop(void *fdt, const char *path, const char *prop, uint32_t *len)
+{
+	struct walk w;
+	const char *name = NULL;
+	uint8_t *value = NULL;
+	uint32_t l = 0;
+	int depth = 0, matched = 0; /* path components matched so far, at depths 1..matched */
+	const char *rest = path;
+
+	walk_init(&w, fdt);
+	for (;;) {
+		uint32_t tok = next_token(&w, &name, &value, &l);
+
+		if (tok == FDT_BEGIN_NODE) {
+			depth++;
+			if (depth == 1)
+				continue; /* the root node, name "" */
+			if (matched == depth - 2 && *rest == '/') {
+				const char *comp = rest + 1, *slash = strchr(comp, '/');
+				size_t clen = slash ? (size_t)(slash - comp) : strlen(comp);
+				if (comp_eq(comp, clen, name)) {
+					matched++;
+					rest = comp + clen;
+				}
+			}
+		} else if (tok == FDT_END_NODE) {
+			if (matched == depth - 1 && depth > 1)
+				return NULL; /* left the node we were inside without finding it */
+			depth--;
+			if (depth < 0)
+				return NULL;
+		} else if (tok == FDT_PROP) {
+			if (matched == depth - 1 && *rest == '\0' && strcmp(name, prop) == 0) {
+				*len = l;
+				return value;
+			}
+		} else {
+			return NULL;
+		}
+	}
+}
+
+int fdt_set_string_inplace(void *fdt, const char *path, const char *prop, const char *value)
+{
+	uint32_t len;
+	char *old = fdt_find_prop(fdt, path, prop, &len);
+	size_t need = strlen(value) + 1;
+
+	if (!old || need > len)
+		return -1;
+	memset(old, 0, len);
+	memcpy(old, value, need);
+	return 0;
+}
+
+int fdt_for_each_cpu(void *fdt, void (*fn)(uint32_t reg, char *status, uint32_t status_len, void *ctx),
+		     void *ctx)
+{
+	struct walk w;
+	const char *name = NULL;
+	uint8_t *value = NULL;
+	uint32_t l = 0, reg = 0, status_len = 0;
+	int depth = 0, in_cpus = 0, in_cpu = 0, count = 0, have_reg = 0;
+	char *status = NULL;
+
+	walk_init(&w, fdt);
+	for (;;) {
+		uint32_t tok = next_token(&w, &name, &value, &l);
+
+		if (tok == FDT_BEGIN_NODE) {
+			depth++;
+			if (depth == 2 && strcmp(name, "cpus") == 0)
+				in_cpus = 1;
+			else if (depth == 3 && in_cpus && strncmp(name, "cpu@", 4) == 0) {
+				in_cpu = 1;
+				have_reg = 0;
+				status = NULL;
+				status_len = 0;
+			}
+		} else if (tok == FDT_END_NODE) {
+			if (depth == 3 && in_cpu) {
+				if (have_reg)
+					fn(reg, status, status_len, ctx);
+				count += have_reg;
+				in_cpu = 0;
+			} else if (depth == 2) {
+				in_cpus = 0;
+			}
+			if (--depth < 0)
+				return count;
+		} else if (tok == FDT_PROP) {
+			if (depth == 3 && in_cpu && strcmp(name, "reg") == 0 && l >= 4) {
+				reg = be32(value + l - 4); /* the last cell: one- or two-cell addresses */
+				have_reg = 1;
+			} else if (depth == 3 && in_cpu && strcmp(name, "status") == 0) {
+				status = (char *)value;
+				status_len = l;
+			}
+		} else {
+			return count;
+		}
+	}
+}

@@ -1,0 +1,37 @@
+/* What a standalone payload receives in r0: muster's services and the state of the CPUs. */
+#ifndef MUSTER_BOOTINFO_H
+#define MUSTER_BOOTINFO_H
+
+#define BOOTINFO_MAGIC 0x4f464e49U /* "INFO" */
+#define BOOTINFO_VERSION 1U
+
+#ifndef __ASSEMBLER__
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A payload started with r0 = &bootinfo runs on CPU0 in SVC mode, IRQs masked, MMU and caches
+ * off, on muster's stack. It may call these services (they run on CPU0 only), and it starts code
+ * on the secondaries through their mailbox slots (include/muster/mailbox.h), then wake_cpu().
+ */
+struct muster_bootinfo {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t size;
+	uint32_t cpu_count;      /* cores the hardware reports */
+	uint32_t online_mask;    /* bit i: CPU i acknowledged PROCEED (CPU0 always) */
+	uint32_t mailbox;        /* address of the slots, one struct mbox_slot per CPU */
+	uint32_t ack_timeout_ms; /* what the coordinator used */
+	void (*putc)(char c);
+	int (*getc)(void);
+	uint64_t (*time_us)(void);
+	void (*wake_cpu)(unsigned idx); /* after publishing: the board's wake-up (SGI) */
+	void (*system_off)(void) __attribute__((noreturn));
+};
+
+_Static_assert(offsetof(struct muster_bootinfo, putc) == 28, "payload ABI");
+_Static_assert(offsetof(struct muster_bootinfo, system_off) == 44, "payload ABI");
+_Static_assert(sizeof(struct muster_bootinfo) == 48, "payload ABI");
+#endif
+
+#endif

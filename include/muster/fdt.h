@@ -1,0 +1,30 @@
+/* A small in-place device-tree editor: enough to mark CPUs failed and set boot arguments. */
+#ifndef MUSTER_FDT_H
+#define MUSTER_FDT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FDT_MAGIC 0xd00dfeedU
+
+/* 0 when `fdt` is a well-formed flattened device tree of at most `max` bytes; else -1 and why. */
+int fdt_check(const void *fdt, size_t max, char *why, size_t why_len);
+uint32_t fdt_totalsize(const void *fdt);
+
+/* Find property `prop` of the node at absolute `path` ("/chosen"); its value and length, or NULL. */
+void *fdt_find_prop(void *fdt, const char *path, const char *prop, uint32_t *len);
+
+/*
+ * Overwrite a string property in place: the new value (with its NUL) must fit the old length;
+ * the rest is filled with NULs. 0, or -1 (absent, or too long).
+ */
+int fdt_set_string_inplace(void *fdt, const char *path, const char *prop, const char *value);
+
+/*
+ * For each child of /cpus named "cpu@...", call fn(reg, status value or NULL, status length).
+ * Returns the number of CPU nodes seen.
+ */
+int fdt_for_each_cpu(void *fdt, void (*fn)(uint32_t reg, char *status, uint32_t status_len, void *ctx),
+		     void *ctx);
+
+#endif

@@ -1,0 +1,25 @@
+/* Entry of the SMP demo payload: zero its .bss, then run demo_main on muster's stack. */
+#include <muster/asm.h>
+
+	.syntax unified
+	.arm
+	.section .text.start, "ax"
+
+/*
+ * _start: called by muster as a function.
+ * In: r0 = struct muster_bootinfo *, lr = return address into muster; SVC, IRQs masked,
+ *     MMU/caches off, sp = muster's CPU0 stack.
+ * Out: r0 = demo_main's result, back to muster (which prints "boot: payload returned").
+ * Clobbers: r0-r3, r12 (AAPCS), and the payload's .bss.
+ */
+FUNC(_start)
+	ldr	r1, =__bss_start
+	ldr	r2, =__bss_end
+	mov	r3, #0
+1:	cmp	r1, r2
+	strlo	r3, [r1], #4
+	blo	1b
+	b	demo_main			@ tail call: demo_main returns to muster
+ENDFUNC(_start)
+
+	.section .note.GNU-stack, "", %progbits
