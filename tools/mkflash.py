@@ -72,7 +72,8 @@ def prepare_dtb(src, dst, b, bootargs, initrd_size):
     raw = bootargs.encode() + b"\0"
     if len(raw) > BOOTARGS_DTB_ROOM:
         die("BOOTARGS too long for the device tree")
-    run("fdtput", "-c", dst, "/chosen")
+    if "chosen" not in run("fdtget", "-l", dst, "/").split():
+        run("fdtput", "-c", dst, "/chosen")
     run("fdtput", "-t", "bx", dst, "/chosen", "bootargs",
         *[f"{x:02x}" for x in raw.ljust(BOOTARGS_DTB_ROOM, b"\0")])
     # Every CPU node gets status = "okay", which muster rewrites to "fail" for a core that failed.
