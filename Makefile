@@ -88,7 +88,7 @@ OBJS := $(addprefix $(BUILD)/,$(addsuffix .o,$(basename $(SRCS))))
 DEMO_SRCS := payload/demo/start.S payload/demo/demo.c core/syscalls.c
 DEMO_OBJS := $(addprefix $(BUILD)/,$(addsuffix .o,$(basename $(DEMO_SRCS))))
 
-.PHONY: all deps run run-flash flash test bench stress clean check host-test size help print-qemu
+.PHONY: all deps run run-flash flash test bench clean check size help print-qemu
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/muster.bin $(BUILD)/size.txt $(BUILD)/flash-demo.img
@@ -113,7 +113,7 @@ $(BUILD)/%.o: %.S $(BUILD)/flags
 
 $(BUILD)/muster.ld: linker/muster.ld.S $(BUILD)/flags
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -D__ASSEMBLER__ -E -P -x c $< -o $@
+	$(CC) $(CPPFLAGS) -D__ASSEMBLER__ -E -P -x c -MMD -MP -MT $@ -MF $@.d $< -o $@
 
 $(BUILD)/muster.elf: $(OBJS) $(BUILD)/muster.ld
 	$(CC) $(LDFLAGS) -T $(BUILD)/muster.ld -Wl,-Map=$(BUILD)/muster.map $(OBJS) -o $@
@@ -124,7 +124,7 @@ $(BUILD)/muster.bin: $(BUILD)/muster.elf
 # The SMP demo: a standalone payload that uses only the mailbox ABI and muster's bootinfo services.
 $(BUILD)/payload.ld: payload/payload.ld.S $(BUILD)/flags
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -D__ASSEMBLER__ -E -P -x c $< -o $@
+	$(CC) $(CPPFLAGS) -D__ASSEMBLER__ -E -P -x c -MMD -MP -MT $@ -MF $@.d $< -o $@
 
 $(BUILD)/payload-demo.elf: $(DEMO_OBJS) $(BUILD)/payload.ld
 	$(CC) $(LDFLAGS) -T $(BUILD)/payload.ld $(DEMO_OBJS) -o $@
@@ -162,7 +162,10 @@ $(BUILD)/size.txt: $(BUILD)/muster.elf $(BUILD)/muster.bin
 
 size: $(BUILD)/size.txt
 
--include $(OBJS:.o=.d) $(DEMO_OBJS:.o=.d)
+# Host unit tests and stress of the real smp/ code (host-test, stress, stress-short).
+include tests/host/host.mk
+
+-include $(OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(BUILD)/muster.ld.d $(BUILD)/payload.ld.d
 
 QEMU := qemu-system-arm
 QEMU_ARGS := -M $(QEMU_MACHINE) -m $(QEMU_MEM) -smp $(CPUS) -nographic -monitor none -nic none $(QEMU_QUIET)
@@ -197,6 +200,8 @@ print-qemu:
 	@echo "QEMU_MEM=$(QEMU_MEM)"
 	@echo "QEMU_MAX_CPUS=$(QEMU_MAX_CPUS)"
 	@echo "QEMU_QUIET=$(QEMU_QUIET)"
+	@echo "QEMU_KERNEL_BOOT=$(or $(QEMU_KERNEL_BOOT),yes)"
+	@echo "PLAT_CORES_PER_CLUSTER=$$(printf '%s\n' '#include <board.h>' PLAT_CORES_PER_CLUSTER | $(CC) -Iplatform/$(PLATFORM) -E -P - | tail -n 1)"
 	@echo "MUSTER_RAM_BASE=$$(printf '%s\n' '#include <board.h>' MUSTER_RAM_BASE | $(CC) -Iplatform/$(PLATFORM) -E -P - | tail -n 1)"
 
 clean:

@@ -11,6 +11,26 @@
 
 static struct muster_bootinfo bootinfo;
 
+/* Timing of the last boot, printed just before the jump (make bench reads it). */
+static uint64_t verify_us, copy_us;
+static uint32_t copied_bytes;
+
+static void copy_timed(void *dst, const void *src, uint32_t len)
+{
+	uint64_t t0 = plat_time_us();
+
+	memcpy(dst, src, len);
+	copy_us += plat_time_us() - t0;
+	copied_bytes += len;
+}
+
+static void print_timing(void)
+{
+	con_printf("boot: verified in %lu us, copied %lu bytes in %lu us, entry at %lu us since timer start\n",
+		   (unsigned long)verify_us, (unsigned long)copied_bytes, (unsigned long)copy_us,
+		   (unsigned long)plat_time_us());
+}
+
 static void bootinfo_fill(void)
 {
 	bootinfo = (struct muster_bootinfo){
@@ -35,12 +55,12 @@ static int range_ok(const char *what, uint32_t addr, uint32_t len)
 
 	if (addr < PLAT_RAM_BASE || len > ram_end - addr) {
 		con_printf("boot: %s 0x%08lx-0x%08lx is outside RAM\n", what, (unsigned long)addr,
-			   (unsigned long)(addr + len));
+			   (unsigned long)addr + len);
 		return -1;
 	}
 	if (addr < MUSTER_RAM_BASE + MUSTER_RAM_SIZE && MUSTER_RAM_BASE < addr + len) {
 		con_printf("boot: %s 0x%08lx-0x%08lx overlaps muster's memory\n", what, (unsigned long)addr,
-			   (unsigned long)(addr + len));
+			   (unsigned long)addr + len);
 		return -1;
 	}
 	return 0;
@@ -80,6 +100,7 @@ static int start_linux(uint32_t entry, uint32_t dtb)
 {
 	con_printf("boot: starting Linux at 0x%08lx, device tree at 0x%08lx\n", (unsigned long)entry,
 		   (unsigned long)dtb);
+	print_timing();
 	/* ARM boot protocol: r0 = 0, r1 = machine type, r2 = device tree; SVC, IRQs masked, MMU off. */
 	dsb(); /* the copies complete before the kernel's first fetch */
 	((void (*)(uint32_t, uint32_t, uint32_t))(uintptr_t)entry)(0, PLAT_LINUX_MACH_TYPE, dtb);
@@ -104,7 +125,7 @@ static int boot_linux(const struct uimage_info *info, const struct settings *s)
 		/* A kernel image alone: it must carry an appended device tree; r2 = 0 says "none". */
 		con_puts("boot: warning: no device tree in the image: the kernel must carry its own "
 			 "(appended); failed CPUs cannot be marked\n");
-		memcpy((void *)info->load, img + kernel->offset, kernel->size);
+		copy_timed((void *)info->load, img + kernel->offset, kernel->size);
 		if (linux_handoff_secondaries() != 0)
 			return -1;
 		return start_linux(info->entry, 0);
@@ -119,7 +140,7 @@ static int boot_linux(const struct uimage_info *info, const struct settings *s)
 		con_puts("boot: no room for the device tree\n");
 		return -1;
 	}
-	memcpy((void *)PLAT_LINUX_DTB_ADDR, img + dtb->offset, dtb_size);
+	copy_timed((void *)PLAT_LINUX_DTB_ADDR, img + dtb->offset, dtb_size);
 	void *fdt = (void *)PLAT_LINUX_DTB_ADDR;
 
 	if (initrd) {
@@ -146,7 +167,7 @@ static int boot_linux(const struct uimage_info *info, const struct settings *s)
 			con_puts("boot: the initrd range collides with the kernel or device tree\n");
 			return -1;
 		}
-		memcpy((void *)lo, img + initrd->offset, initrd->size);
+		copy_timed((void *)lo, img + initrd->offset, initrd->size);
 	}
 	if (s->bootargs[0] && fdt_set_string_inplace(fdt, "/chosen", "bootargs", s->bootargs))
 		con_puts("boot: warning: the device tree's /chosen/bootargs is missing or too short for "
@@ -156,7 +177,7 @@ static int boot_linux(const struct uimage_info *info, const struct settings *s)
 	int cpus = fdt_for_each_cpu(fdt, mark_cpu, &marks);
 	con_printf("boot: device tree: %d CPU nodes, %u marked failed\n", cpus, marks.marked);
 
-	memcpy((void *)info->load, img + kernel->offset, kernel->size);
+	copy_timed((void *)info->load, img + kernel->offset, kernel->size);
 	if (linux_handoff_secondaries() != 0)
 		return -1;
 	return start_linux(info->entry, PLAT_LINUX_DTB_ADDR);
@@ -194,9 +215,14 @@ int boot_payload(const struct settings *s)
 	};
 	struct uimage_info info;
 	char why[160];
+	uint64_t t0 = plat_time_us();
 
-	if (uimage_verify((const uint8_t *)MUSTER_PAYLOAD_ADDR, MUSTER_PAYLOAD_MAX, &policy, &info, why,
-			  sizeof(why))) {
+	copy_us = 0;
+	copied_bytes = 0;
+	int bad = uimage_verify((const uint8_t *)MUSTER_PAYLOAD_ADDR, MUSTER_PAYLOAD_MAX, &policy, &info, why,
+				sizeof(why));
+	verify_us = plat_time_us() - t0;
+	if (bad) {
 		con_printf("boot: payload at 0x%08lx refused: %s\n", (unsigned long)MUSTER_PAYLOAD_ADDR, why);
 		return -1;
 	}
@@ -207,10 +233,11 @@ int boot_payload(const struct settings *s)
 		   info.name, (unsigned long)info.data_size, (unsigned long)info.load,
 		   (unsigned long)info.entry);
 	if (info.type == UIMAGE_TYPE_STANDALONE) {
-		memcpy((void *)info.load, (const uint8_t *)MUSTER_PAYLOAD_ADDR + info.part[0].offset,
-		       info.part[0].size);
+		copy_timed((void *)info.load, (const uint8_t *)MUSTER_PAYLOAD_ADDR + info.part[0].offset,
+			   info.part[0].size);
 		bootinfo_fill();
 		con_printf("boot: starting standalone payload at 0x%08lx\n", (unsigned long)info.entry);
+		print_timing();
 		dsb(); /* the copy completes before the payload's first fetch */
 		((void (*)(struct muster_bootinfo *))(uintptr_t)info.entry)(&bootinfo);
 		con_puts("boot: payload returned\n");

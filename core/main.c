@@ -75,14 +75,13 @@ static void bring_up(void)
 		   (unsigned long)(done - start), (unsigned long)done);
 	if (MUSTER_LINGER_MS)
 		smp_watch_abandoned(MUSTER_LINGER_MS);
-	if (MUSTER_HOLD_MS) {
-		uint64_t until = plat_time_us() + (uint64_t)MUSTER_HOLD_MS * 1000U;
+#if MUSTER_HOLD_MS
+	uint64_t until = plat_time_us() + (uint64_t)MUSTER_HOLD_MS * 1000U;
 
-		con_printf("muster: holding %lu ms with the secondaries parked\n",
-			   (unsigned long)MUSTER_HOLD_MS);
-		while (plat_time_us() < until)
-			cpu_relax();
-	}
+	con_printf("muster: holding %lu ms with the secondaries parked\n", (unsigned long)MUSTER_HOLD_MS);
+	while (plat_time_us() < until)
+		cpu_relax();
+#endif
 }
 
 /* Count the boot delay down; true when a key stopped it. */

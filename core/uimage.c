@@ -131,16 +131,16 @@ int uimage_verify(const uint8_t *img, size_t avail, const struct uimage_policy *
 	uint32_t run_size = info->part[0].size;
 	if (!inside(info->load, run_size, policy->ram_base, policy->ram_size))
 		FAIL("load range 0x%08lx-0x%08lx is outside RAM 0x%08lx-0x%08lx",
-		     (unsigned long)info->load, (unsigned long)(info->load + run_size),
-		     (unsigned long)policy->ram_base, (unsigned long)(policy->ram_base + policy->ram_size));
+		     (unsigned long)info->load, (unsigned long)info->load + run_size,
+		     (unsigned long)policy->ram_base, (unsigned long)policy->ram_base + policy->ram_size);
 	if (overlaps(info->load, run_size, policy->hole_base, policy->hole_size))
 		FAIL("load range 0x%08lx-0x%08lx overlaps muster's memory 0x%08lx-0x%08lx",
-		     (unsigned long)info->load, (unsigned long)(info->load + run_size),
+		     (unsigned long)info->load, (unsigned long)info->load + run_size,
 		     (unsigned long)policy->hole_base,
-		     (unsigned long)(policy->hole_base + policy->hole_size));
+		     (unsigned long)policy->hole_base + policy->hole_size);
 	if (info->entry < info->load || info->entry - info->load >= run_size)
 		FAIL("entry 0x%08lx is outside the loaded %s image 0x%08lx-0x%08lx",
 		     (unsigned long)info->entry, type_name(info->type), (unsigned long)info->load,
-		     (unsigned long)(info->load + run_size));
+		     (unsigned long)info->load + run_size);
 	return 0;
 }

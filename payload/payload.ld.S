@@ -1,5 +1,5 @@
 /* Layout of a standalone payload: one RAM image at PLAT_PAYLOAD_LOAD, entered at _start. */
-#include <board.h>
+#include <muster/platform.h> /* board.h plus the defaults of its optional constants */
 
 OUTPUT_FORMAT("elf32-littlearm")
 OUTPUT_ARCH(arm)

@@ -47,11 +47,28 @@ void smp_init(unsigned ncpus)
 			.state = idx >= ncpus ? SMP_ABSENT : (idx == 0 ? SMP_BOOT : SMP_OFF),
 			.mpidr = cpu_mpidr_of(idx),
 			.gen = stale_cmd > stale_ack ? stale_cmd : stale_ack,
+			.boot_cmd_epoch = readl(&slot->cmd_epoch),
+			.boot_cmd_valid = readl(&slot->cmd_magic) == MBOX_CMD_VALID,
 		};
 		if (idx != 0)
 			writel(0, &slot->cmd_magic); /* withdraw any stale command: ours from now on */
 	}
 	dsb(); /* the withdrawals complete before any release */
+}
+
+/*
+ * Is a FAULTED status that does not name our generation from this boot? Only if the status line
+ * is valid and the CPU has reset since the last release a previous boot addressed to it (a new
+ * epoch): otherwise it may be garbage, or an earlier boot's record of a CPU that has not run yet.
+ */
+static bool fault_is_this_boots(unsigned idx)
+{
+	const struct smp_cpu *cpu = &smp_cpus[idx];
+	const struct mbox_slot *slot = &mbox_slots[idx];
+
+	return readl(&slot->st_magic) == MBOX_ST_VALID &&
+	       mbox_ack_state(readl(&slot->st_ack)) == MBOX_STATE_FAULTED &&
+	       (!cpu->boot_cmd_valid || readl(&slot->st_epoch) != cpu->boot_cmd_epoch);
 }
 
 static bool releasable(unsigned idx)
@@ -66,6 +83,9 @@ static bool releasable(unsigned idx)
 	case SMP_ONLINE:
 		/* Back in the pen once its entry returned. */
 		return ack == mbox_ack(cpu->gen, MBOX_STATE_PARKED);
+	case SMP_FAULTED:
+		/* Stopped for good only if it faulted on our command; else it may have come up since. */
+		return ack != mbox_ack(cpu->gen, MBOX_STATE_FAULTED);
 	default:
 		return false; /* BOOT, ABSENT, LOST, FAULTED, or in flight */
 	}
@@ -76,7 +96,7 @@ static void release_one(unsigned idx, uint32_t entry, uint32_t arg, uint64_t now
 	struct smp_cpu *cpu = &smp_cpus[idx];
 	struct mbox_slot *slot = &mbox_slots[idx];
 
-	if (cpu->state == SMP_TIMEOUT)
+	if (cpu->state == SMP_TIMEOUT || cpu->state == SMP_FAULTED)
 		cpu->retries++;
 	cpu->gen = mbox_next_gen(cpu->gen);
 	cpu->epoch = readl(&slot->st_epoch);
@@ -124,8 +144,8 @@ static bool poll_one(unsigned idx, uint64_t now, uint64_t timeout_us, uint32_t e
 		}
 		if (expired) {
 			decide(idx, MBOX_VERDICT_ABANDON);
-			/* A fault recorded before it took our command is reported as the failure. */
-			cpu->state = mbox_ack_state(ack) == MBOX_STATE_FAULTED ? SMP_FAULTED : SMP_TIMEOUT;
+			/* A fault it recorded this boot before it took our command is the failure. */
+			cpu->state = fault_is_this_boots(idx) ? SMP_FAULTED : SMP_TIMEOUT;
 			return true;
 		}
 		/* The CPU reset while we waited (new epoch): address the command to its new boot. */

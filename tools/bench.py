@@ -40,8 +40,8 @@ def qemu(binary, cpus, extra=(), timeout=300):
 
 
 def main():
-    make("all")
-    build = os.path.join(ROOT, "build", PLATFORM)
+    build = os.path.join(ROOT, "build", "bench")
+    make(f"BUILD={build}", "BOOTDELAY=0", "all")
     print(f"bench: platform {PLATFORM}")
     size = subprocess.run(["arm-none-eabi-size", os.path.join(build, "muster.elf")],
                           capture_output=True, text=True, check=True).stdout.splitlines()[1].split()
@@ -51,7 +51,7 @@ def main():
 
     print("bench: reset to all secondaries acknowledged, guest time under -icount shift=0:")
     for cpus in range(1, int(S["QEMU_MAX_CPUS"]) + 1):
-        out, _, _ = qemu(os.path.join(build, "muster.bin"), cpus, ["-icount", "shift=0"])
+        out, _, _ = qemu(os.path.join(build, "flash-demo.img"), cpus, ["-icount", "shift=0"])
         m = re.search(r"smp: bring-up took (\d+) us \(release to last decision\), (\d+) us since timer start", out)
         if not m or f"smp: {cpus} of {cpus} CPUs online" not in out:
             print(out)
@@ -64,9 +64,9 @@ def main():
     print(f"bench: host CPU time while the secondaries stay parked for {hold_ms} ms of guest time:")
     results = {}
     for label, extra in (("wfi-pen", []), ("wfe-pen", ["BENCH_WFE_PEN=1"])):
-        make(f"HOLD_MS={hold_ms}", *extra)
-        variant = f"{PLATFORM}-r0-l0-h{hold_ms}" + ("-wfepen" if extra else "")
-        binary = os.path.join(ROOT, "build", variant, "muster.bin")
+        variant = os.path.join(ROOT, "build", f"bench-{label}")
+        make(f"BUILD={variant}", f"HOLD_MS={hold_ms}", "BOOTDELAY=0", *extra)
+        binary = os.path.join(variant, "flash-demo.img")
         for n in (1, cpus):
             out, cpu, wall = qemu(binary, n)
             assert f"smp: {n} of {n} CPUs online" in out, out
@@ -79,5 +79,71 @@ def main():
           f"a WFE pen would cost {poll:.2f} s")
 
 
+def timed_run(args, marks, timeout=300, stop_after=None):
+    """Run QEMU; return (output, {mark: wall seconds from start to the first line matching it}).
+    With `stop_after`, end QEMU once that mark has been seen."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+    seen, out = {}, []
+    for raw in proc.stdout:
+        line = raw.decode(errors="replace").rstrip()
+        out.append(line)
+        for name, pattern in marks.items():
+            if name not in seen and re.search(pattern, line):
+                seen[name] = time.monotonic() - t0
+        if time.monotonic() - t0 > timeout or (stop_after and stop_after in seen):
+            proc.kill()
+            break
+    proc.wait()
+    return "\n".join(out), seen
+
+
+def linux_bringup(out):
+    t = dict((m.group(2), float(m.group(1))) for m in re.finditer(
+        r"\[\s*(\d+\.\d+)\] smp: (Bringing up secondary|Brought up)", out))
+    return t["Brought up"] - t["Bringing up secondary"]
+
+
+def linux_bench():
+    subprocess.run(["bash", "tools/fetch-linux.sh"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    lx = os.path.join(ROOT, "build", "linux")
+    out_dir = os.path.join("build", "bench-linux")
+    subprocess.run(["make", "-s", "--no-print-directory", f"BUILD={out_dir}", "flash", "BOOTDELAY=0",
+                    f"KERNEL={lx}/vmlinuz", f"DTB={lx}/vexpress-v2p-ca9.dtb",
+                    f"INITRD={lx}/initramfs.cpio.gz", "BOOTARGS=console=ttyAMA0"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    flash = os.path.join(ROOT, out_dir, "flash.img")
+    base = ["qemu-system-arm", "-M", S["QEMU_MACHINE"], "-m", S["QEMU_MEM"], "-smp", "4", "-nographic",
+            "-monitor", "none", "-nic", "none", *S["QEMU_QUIET"].split()]
+    via_muster = base + ["-drive", f"if=pflash,format=raw,snapshot=on,file={flash}"]
+    via_qemu = base + ["-kernel", f"{lx}/vmlinuz", "-dtb", f"{lx}/vexpress-v2p-ca9.dtb",
+                       "-initrd", f"{lx}/initramfs.cpio.gz", "-append", "console=ttyAMA0"]
+
+    out, _ = timed_run(via_muster + ["-icount", "shift=0"], {"entry": r"boot: verified in"}, timeout=120,
+                       stop_after="entry")
+    m = re.search(r"boot: verified in (\d+) us, copied (\d+) bytes in (\d+) us, entry at (\d+) us", out)
+    if not m:
+        sys.exit("bench: the Linux flash boot did not reach the kernel entry:\n" + out[-3000:])
+    print(f"bench: Linux payload, guest time under -icount shift=0: reset to kernel entry {int(m.group(4))} us; "
+          f"of that, copying {int(m.group(2))} bytes {int(m.group(3))} us, verifying (CRC) {int(m.group(1))} us; "
+          f"entry / copy = {int(m.group(4)) / max(1, int(m.group(3))):.2f}")
+
+    marks = {"first": r"Booting Linux on physical CPU", "init": r"^initramfs: cpus online"}
+    results = {}
+    for label, args in (("muster", via_muster), ("qemu", via_qemu)):
+        out, seen = timed_run(args, marks)
+        if "init" not in seen:
+            sys.exit(f"bench: Linux through {label} did not reach the initramfs:\n" + out[-3000:])
+        results[label] = (seen, linux_bringup(out))
+        print(f"bench: Linux 4 CPUs through {label:6}: first message {seen['first']:5.2f} s, initramfs "
+              f"{seen['init']:5.2f} s wall; Linux bring-up {results[label][1] * 1000:6.1f} ms guest")
+    (ms, mb), (qs, qb) = results["muster"], results["qemu"]
+    print(f"bench: ratio muster / QEMU -kernel: Linux bring-up {mb / qb:.2f}, wall to first message "
+          f"{ms['first'] / qs['first']:.2f}, wall to initramfs {ms['init'] / qs['init']:.2f} (goal <= 1.2)")
+
+
 if __name__ == "__main__":
     main()
+    if PLATFORM == "vexpress-a9":
+        linux_bench()

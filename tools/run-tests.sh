@@ -37,7 +37,9 @@ counted() { # suite command...
 	add "$suite" "$p" "$f"
 }
 
-one build make -s --no-print-directory all
+for plat in $(ls platform | grep -v '^common$'); do
+	one "build $plat" make -s --no-print-directory PLATFORM="$plat" all
+done
 counted static bash tools/static-checks.sh
 
 # Host unit tests (cmocka): sum its per-group PASSED / FAILED lines.
@@ -51,11 +53,13 @@ add host-unit "$hp" "$hf"
 one stress-short make -s --no-print-directory stress-short
 counted model bash tools/model-check.sh
 
-# QEMU tests through pytest; JUnit XML gives exact counts.
-(cd tests/qemu && timeout 1500 $PY -m pytest -q -p no:cacheprovider --junitxml="../../$LOG/qemu.xml" . \
-	>"../../$LOG/qemu.log" 2>&1)
-rc=$?
-read -r qp qf < <($PY - "$LOG/qemu.xml" <<'PYEOF'
+# QEMU tests through pytest, once per board; JUnit XML gives exact counts.
+PLATFORMS=$(ls platform | grep -v '^common$')
+for plat in $PLATFORMS; do
+	(cd tests/qemu && PLATFORM=$plat timeout 1500 $PY -m pytest -q -p no:cacheprovider \
+		--junitxml="../../$LOG/qemu-$plat.xml" . >"../../$LOG/qemu-$plat.log" 2>&1)
+	rc=$?
+	read -r qp qf < <($PY - "$LOG/qemu-$plat.xml" <<'PYEOF'
 import sys, xml.etree.ElementTree as ET
 try:
     root = ET.parse(sys.argv[1]).getroot()
@@ -68,9 +72,10 @@ skip = sum(int(s.get("skipped", 0)) for s in suites)
 print(t - bad - skip, bad)
 PYEOF
 )
-if [ "$rc" -ne 0 ] && [ "$qf" -eq 0 ]; then qf=1; fi
-[ "$qf" -ne 0 ] && grep -E '^(FAILED|ERROR)' "$LOG/qemu.log" | head -n 30
-add qemu "$qp" "$qf"
+	if [ "$rc" -ne 0 ] && [ "$qf" -eq 0 ]; then qf=1; fi
+	[ "$qf" -ne 0 ] && grep -E '^(FAILED|ERROR)' "$LOG/qemu-$plat.log" | head -n 30
+	add "qemu $plat" "$qp" "$qf"
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

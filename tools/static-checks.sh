@@ -10,13 +10,12 @@ result() { # name status
 	else failed=$((failed + 1)); echo "check: $1: FAILED"; fi
 }
 
-PLATFORM=${PLATFORM:-vexpress-a9}
-GENERIC_DIRS="boot smp core demo include"
-SRCS=$(ls smp/*.c core/*.c demo/*.c platform/"$PLATFORM"/*.c platform/common/*.c)
+GENERIC_DIRS="boot smp core payload include"
+PLATFORMS=$(ls platform | grep -v '^common$')
 FAULT_DEFS="-DMUSTER_FAULTS -DMUSTER_FAULT_KIND=1 -DMUSTER_FAULT_CPU=1 -DMUSTER_FAULT_STAGE=1 -DMUSTER_FAULT_DELAY_MS=0"
 
 # 1. Generic code never names a board (boards live under platform/ only).
-boards=$(ls platform | grep -v '^common$' | tr '\n' '|')
+boards=$(ls platform | grep -v '^common$' | sed 's/.*/\\b&\\b/' | tr '\n' '|')
 pattern="(${boards}allwinner|sun8i|\\bh3\\b|\\bvirt\\b)"
 if out=$(grep -rniE "$pattern" $GENERIC_DIRS); then
 	echo "$out"; result "no board names in generic code" 1
@@ -40,20 +39,21 @@ for kind in never delay abort hang spurious-sev no-wake; do
 done
 result "fault builds compile with -Werror" $ok
 
-# 5. cppcheck.
-cppcheck -q --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 \
-	--inline-suppr --suppress=missingIncludeSystem -Iinclude -Iplatform/"$PLATFORM" $FAULT_DEFS \
-	boot smp core demo platform/"$PLATFORM" platform/common
-result "cppcheck" $?
-
-# 6. clang-tidy (settings in .clang-tidy), with the firmware's target flags.
-ok=0
-for f in $SRCS; do
-	clang-tidy -quiet "$f" -- --target=arm-none-eabi -mcpu=cortex-a9 -marm -mfloat-abi=soft \
-		-ffreestanding -std=gnu11 -Iinclude -Iplatform/"$PLATFORM" \
-		-isystem /usr/lib/arm-none-eabi/include $FAULT_DEFS 2>/dev/null || { ok=1; echo "clang-tidy: $f"; }
+# 5. cppcheck and 6. clang-tidy (settings in .clang-tidy), per board with its own constants.
+for plat in $PLATFORMS; do
+	cppcheck -q --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 \
+		--inline-suppr --suppress=missingIncludeSystem -Iinclude -Iplatform/"$plat" $FAULT_DEFS \
+		boot smp core payload platform/"$plat" platform/common
+	result "cppcheck $plat" $?
+	cpu=$(sed -n 's/.*-mcpu=\([a-z0-9-]*\).*/\1/p' platform/"$plat"/platform.mk | head -n 1)
+	ok=0
+	for f in smp/*.c core/*.c payload/*/*.c platform/"$plat"/*.c platform/common/*.c; do
+		clang-tidy -quiet "$f" -- --target=arm-none-eabi -mcpu="$cpu" -marm -mfloat-abi=soft \
+			-ffreestanding -std=gnu11 -Iinclude -Iplatform/"$plat" \
+			-isystem /usr/lib/arm-none-eabi/include $FAULT_DEFS 2>/dev/null || { ok=1; echo "clang-tidy: $plat $f"; }
+	done
+	result "clang-tidy $plat" $ok
 done
-result "clang-tidy" $ok
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

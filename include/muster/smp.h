@@ -11,8 +11,8 @@
 #ifndef MUSTER_ACK_TIMEOUT_MS
 #define MUSTER_ACK_TIMEOUT_MS 5000
 #endif
-#define SMP_ACK_TIMEOUT_MIN_MS 1
-#define SMP_ACK_TIMEOUT_MAX_MS 600000
+#define SMP_ACK_TIMEOUT_MIN_MS 1U
+#define SMP_ACK_TIMEOUT_MAX_MS 600000U
 
 /* The mailbox slots, one per CPU, at MUSTER_MAILBOX_BASE (linker script). */
 extern struct mbox_slot mbox_slots[PLAT_MAX_CPUS];
@@ -50,6 +50,8 @@ struct smp_cpu {
 	uint64_t released_at;  /* us */
 	uint32_t latency_us;   /* release to acknowledgment (ONLINE) */
 	uint32_t retries;      /* releases after a timeout */
+	uint32_t boot_cmd_epoch; /* the epoch the slot's command named when smp_init found it ... */
+	bool boot_cmd_valid;     /* ... if it held a valid command then: a previous boot's release */
 };
 
 extern struct smp_cpu smp_cpus[PLAT_MAX_CPUS];

@@ -4,6 +4,7 @@
 #include "gicv2.h"
 
 #define GICD_CTLR 0x000
+#define GICD_TYPER 0x004
 #define GICD_SGIR 0xf00
 #define GICC_CTLR 0x00
 #define GICC_PMR 0x04
@@ -36,4 +37,10 @@ void gic_ack_pending(uintptr_t gicc)
 	/* An SGI left pending would end every later WFI at once: acknowledge and complete it. */
 	if ((iar & 0x3ffU) != GIC_SPURIOUS)
 		mmio_write32(gicc + GICC_EOIR, iar);
+}
+
+unsigned gic_cpu_count(uintptr_t gicd)
+{
+	/* GICD_TYPER.CPUNumber, bits [7:5]: implemented CPU interfaces - 1 (Arm IHI 0048B 4.3.2). */
+	return ((mmio_read32(gicd + GICD_TYPER) >> 5) & 7U) + 1U;
 }

@@ -8,5 +8,6 @@ void gic_dist_enable(uintptr_t gicd);
 void gic_cpu_enable(uintptr_t gicc);
 void gic_send_sgi(uintptr_t gicd, unsigned target_cpu_if, unsigned sgi);
 void gic_ack_pending(uintptr_t gicc);
+unsigned gic_cpu_count(uintptr_t gicd); /* CPU interfaces the distributor serves, 1..8 */
 
 #endif

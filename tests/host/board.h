@@ -10,8 +10,10 @@
 #define PLAT_NAME "host-sim"
 #define PLAT_MAX_CPUS 8
 #define PLAT_CORES_PER_CLUSTER 4
-/* Cores leave reset with CPU0 (as on the vexpress-a9): no power hooks to implement. */
+/* Cores leave reset with CPU0 (as on the vexpress-a9): no power hooks to implement, and no
+ * board-specific Linux release mechanism (the smp/ code under test never hands CPUs to Linux). */
 #define PLAT_HAS_CPU_POWER 0
+#define PLAT_HAS_LINUX_SMP_PEN 0
 /* plat_counter() counts microseconds, like plat_time_us(). */
 #define PLAT_COUNTER_HZ 1000000
 
@@ -24,5 +26,11 @@
 #define PLAT_RAM_SIZE 0x04000000
 #define MUSTER_RAM_BASE 0x63f00000
 #define MUSTER_RAM_SIZE 0x00100000
+#define MUSTER_SETTINGS_ADDR (PLAT_FLASH_BASE + 0x00040000)
+#define MUSTER_PAYLOAD_ADDR (PLAT_FLASH_BASE + 0x00080000)
+#define MUSTER_PAYLOAD_MAX (PLAT_FLASH_SIZE - 0x00080000)
+#define PLAT_PAYLOAD_LOAD 0x60100000
+#define PLAT_LINUX_DTB_ADDR 0x63000000
+#define PLAT_LINUX_MACH_TYPE 0
 
 #endif

@@ -54,10 +54,12 @@ struct sim_stats {
 	unsigned boots;       /* pen_reset calls (1 + resets) */
 	unsigned entries;     /* entries run (known tokens) */
 	unsigned bad_entries; /* PROCEED at a token no test registered: a jump to garbage */
+	unsigned unacked_entries;    /* entries started without ONLINE|gen in the slot first */
+	unsigned premature_proceeds; /* commands that already said PROCEED before the CPU arrived */
 	uint32_t last_gen;    /* generation and argument of the last entry run */
 	uint32_t last_arg;
 	bool stopped;         /* parked for good by a NEVER or ABORT fault */
-	bool exited;          /* its thread has ended (after sim_shutdown) */
+	bool exited;          /* powered off (after sim_shutdown) */
 };
 
 /* An entry: the sim calls it with the CPU index and the generation it was released under. */
@@ -71,14 +73,21 @@ void sim_configure(unsigned idx, const struct sim_cpu_cfg *cfg);
 void sim_start(unsigned idx);
 /* sim_start for every bit set in mask (bit 0 ignored: CPU0 is the caller). */
 void sim_start_mask(uint32_t mask);
-/* Stop every CPU thread wherever it waits and join it; the mailbox is left as they left it. */
+/* Power every secondary off wherever it is (its thread waits to be started again); the mailbox is
+ * left as they left it. */
 void sim_shutdown(void);
+/* sim_shutdown, then end and join every CPU thread: once, at the end of the program. */
+void sim_exit(void);
 
-/* Wait until no secondary can run (real clock: and none is stalled in a DELAY fault). */
+/* Wait until no secondary can run (real clock: and none is stalled in a DELAY fault). Aborts the
+ * program after 20 s: a secondary that never parks would otherwise hang the run. */
 void sim_settle(void);
 /* sim_settle, then wake every CPU for nothing and settle again, twice: whatever a CPU still had
  * to notice (a verdict it slept through) it has acted on when this returns. */
 void sim_quiesce(void);
+/* The same, false instead of aborting when some wait takes longer than max_us. */
+bool sim_settle_within(uint64_t max_us);
+bool sim_quiesce_within(uint64_t max_us);
 /* Move the clock on by us (fake: step by step, firing stalls and idle time-outs in order;
  * real: sleep), then settle. */
 void sim_advance_us(uint64_t us);

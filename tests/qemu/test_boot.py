@@ -5,14 +5,17 @@ import pytest
 
 from conftest import PLATFORM, boot, build, platform_settings
 
-MAX_CPUS = int(platform_settings(PLATFORM)["QEMU_MAX_CPUS"])
+SETTINGS = platform_settings(PLATFORM)
+MAX_CPUS = int(SETTINGS["QEMU_MAX_CPUS"])
+CORES_PER_CLUSTER = int(SETTINGS["PLAT_CORES_PER_CLUSTER"])
+MODES = ["bios", "kernel"] if SETTINGS["QEMU_KERNEL_BOOT"] == "yes" else ["bios"]
 
 
-def expected_mpidr(idx, cores_per_cluster=4):
+def expected_mpidr(idx, cores_per_cluster=CORES_PER_CLUSTER):
     return 0x80000000 | ((idx // cores_per_cluster) << 8) | (idx % cores_per_cluster)
 
 
-@pytest.mark.parametrize("mode", ["bios", "kernel"])
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("cpus", range(1, MAX_CPUS + 1))
 def test_all_cpus_online_and_demo_runs(default_build, cpus, mode):
     check_full_boot(boot(default_build, cpus, mode), cpus)

@@ -10,6 +10,7 @@ import pytest
 from conftest import PLATFORM, boot, platform_settings
 
 CPUS = int(platform_settings(PLATFORM)["QEMU_MAX_CPUS"])
+RAM_BASE = int(platform_settings(PLATFORM)["MUSTER_RAM_BASE"], 0)
 PAYLOAD = 0x80000   # MUSTER_PAYLOAD_ADDR - PLAT_FLASH_BASE (board.h)
 SETTINGS = 0x40000  # MUSTER_SETTINGS_ADDR
 HALTED = r"muster: halted \(safe state\)"
@@ -67,8 +68,8 @@ CORRUPT = {
     "truncated": (field(12, 0x04000000),
                   r"image truncated: header says 67108864 data bytes, only \d+ follow it in flash"),
     "load-outside-ram": (field(16, 0x10000000), r"load range 0x10000000-0x[0-9a-f]{8} is outside RAM"),
-    "load-overlaps-muster": (field(16, 0x63f00000),
-                             r"load range 0x63f00000-0x[0-9a-f]{8} overlaps muster's memory"),
+    "load-overlaps-muster": (field(16, RAM_BASE),
+                             rf"load range 0x{RAM_BASE:08x}-0x[0-9a-f]{{8}} overlaps muster's memory"),
     "entry-outside-image": (relative(20, 0x100), r"entry 0x[0-9a-f]{8} is outside the loaded standalone image"),
     "unsupported-type": (byte(30, 6), r"unsupported image type 6 \(kernel, standalone or multi\)"),
     "unsupported-compression": (byte(31, 1), r"unsupported compression 1"),

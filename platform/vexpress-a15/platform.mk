@@ -1,0 +1,9 @@
+# vexpress-a15: build flags and QEMU settings.
+PLAT_CFLAGS := -mcpu=cortex-a15 -marm -mfloat-abi=soft
+PLAT_SRCS := platform/vexpress-a15/platform.c platform/common/pl011.c platform/common/gicv2.c \
+	platform/common/gentimer.c
+QEMU_MACHINE := vexpress-a15
+QEMU_MEM := 128M
+QEMU_MAX_CPUS := 4
+# Silence the PL041 audio codec's host-backend probing.
+QEMU_QUIET := -audiodev none,id=snd0 -global pl041.audiodev=snd0

@@ -1,0 +1,84 @@
+/* QEMU "virt" machine with secure=on and Cortex-A15 CPUs, booted as its Secure firmware from flash 0. */
+#ifndef BOARD_VIRT_H
+#define BOARD_VIRT_H
+
+/*
+ * Sources:
+ *  [QEMU] QEMU 7.2 hw/arm/virt.c (base_memmap[], create_secure_ram(), create_gpio_devices(),
+ *         create_secure_gpio_pwr(), virt_cpu_mp_affinity()), hw/gpio/gpio_pwr.c, target/arm
+ *         (generic timer), and `info mtree` of `-M virt,secure=on -cpu cortex-a15`, checked on
+ *         this machine: secure flash0 at 0 (64 MiB), GICv2 at 0x08000000/0x08010000, PL011
+ *         at 0x09000000, secure PL061 at 0x090b0000, secure RAM at 0x0e000000 (16 MiB,
+ *         unused), RAM at 0x40000000; every CPU starts at 0 in Secure SVC; MPIDR
+ *         0x80000000..0x80000007 with -smp 8; CNTFRQ 62500000.
+ *  [GIC]  Arm IHI 0048B: GIC architecture v2 (GICD_TYPER, GICD_SGIR, up to 8 CPU interfaces).
+ *  [GT]   Arm DDI 0406C chapter B8: the Generic Timer (CNTPCT, CNTFRQ).
+ *  [PL061] Arm DDI 0190: PrimeCell GPIO.
+ */
+#define PLAT_NAME "virt"
+#define PLAT_MAX_CPUS 8 /* [GIC] GICv2 serves at most 8 CPU interfaces; QEMU virt allows 8 with it */
+/*
+ * [QEMU] virt_cpu_mp_affinity(): with GICv2, clusters of GIC_TARGETLIST_BITS = 8 CPUs, so
+ * MPIDR Aff0 = CPU 0..7 and Aff1 = 0 (printed: 0x80000000..0x80000007).
+ */
+#define PLAT_CORES_PER_CLUSTER 8
+/*
+ * With secure=on and firmware in flash, QEMU disables its own PSCI and starts every CPU at 0
+ * together [QEMU]: no power controller to drive.
+ */
+#define PLAT_HAS_CPU_POWER 0
+
+/* Secure flash 0 at 0 (only the Secure address space sees it), 64 MiB [QEMU]. */
+#define PLAT_FLASH_BASE 0x00000000
+#define PLAT_FLASH_SIZE 0x04000000
+/* muster's own part of the flash: the first 256 KiB erase block [QEMU] (pflash, 256 KiB sectors). */
+#define MUSTER_FLASH_BASE PLAT_FLASH_BASE
+#define MUSTER_FLASH_SIZE 0x00040000
+
+/* Normal-world RAM at 0x40000000 [QEMU]: what a payload gets. */
+#define PLAT_RAM_BASE 0x40000000
+#define PLAT_RAM_SIZE 0x04000000 /* the first 64 MiB: what every -m >= 64M provides */
+/*
+ * muster's RAM: the top 1 MiB of the first 64 MiB, as on the vexpress boards, not the Secure
+ * "virt.secure-ram" (0x0e000000, 16 MiB) [QEMU]: the payload ABI needs the mailbox where a
+ * payload in either world can reach it, the payload layout expects muster above the payload,
+ * and QEMU's `-device loader` (how the tests plant stale or garbage slots) writes only the
+ * Non-secure address space, so planted slots in Secure RAM never arrive (checked here).
+ */
+#define MUSTER_RAM_BASE 0x43f00000
+#define MUSTER_RAM_SIZE 0x00100000
+/* Standalone payloads link 1 MiB into RAM (payload/payload.ld.S reads board.h alone). */
+#define PLAT_PAYLOAD_LOAD (PLAT_RAM_BASE + 0x00100000)
+
+/* GICv2 [QEMU] base_memmap VIRT_GIC_DIST, VIRT_GIC_CPU. */
+#define VIRT_GICD_BASE 0x08000000
+#define VIRT_GICC_BASE 0x08010000
+/*
+ * GIC CPU interface number of CPU index i: i. QEMU's GICv2 numbers its interfaces by CPU
+ * (cpu_index), and index = Aff0 = cpu_index here, so an SGI's CPUTargetList bit is the index.
+ */
+
+/* PL011 UART0 [QEMU] VIRT_UART (the Non-secure one, visible to Secure too; serial0). */
+#define VIRT_UART0_BASE 0x09000000
+#define VIRT_UART_CLK_HZ 24000000 /* [QEMU] the "apb-pclk" the DT gives it; QEMU ignores the divisor */
+
+/*
+ * Power: the Secure PL061 [QEMU] VIRT_SECURE_GPIO, wired to the gpio-pwr device:
+ * pin 0 -> "shutdown" (QEMU exits), pin 1 -> "reset" ([QEMU] SECURE_GPIO_POWEROFF/_RESET,
+ * checked here: pin 0 ends QEMU with status 0, pin 1 restarts the machine).
+ */
+#define VIRT_SECURE_GPIO_BASE 0x090b0000
+#define VIRT_GPIO_PIN_POWEROFF 0
+#define VIRT_GPIO_PIN_RESET 1
+
+/*
+ * Time: the generic timer's physical counter, 62.5 MHz in QEMU 7.2 (one tick per 16 ns, the
+ * CPU's "cntfrq" property default), which CNTFRQ also resets to [QEMU]. muster writes CNTFRQ
+ * on every core from this value [GT], as the Secure firmware must.
+ */
+#define PLAT_COUNTER_HZ 62500000
+
+/* Interrupt wake-up of parked secondaries: SGI number used by muster [GIC] (any of 0..15). */
+#define PLAT_WAKE_SGI 0
+
+#endif

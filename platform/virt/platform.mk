@@ -1,0 +1,16 @@
+# virt (secure=on, Cortex-A15): build flags and QEMU settings.
+PLAT_CFLAGS := -mcpu=cortex-a15 -marm -mfloat-abi=soft
+PLAT_SRCS := platform/virt/platform.c platform/common/pl011.c platform/common/gicv2.c \
+	platform/common/gentimer.c platform/common/pl061.c
+# secure=on: CPUs start Secure at 0 from flash 0, QEMU's own PSCI is off, the Secure RAM and
+# the Secure GPIO that powers off exist.
+QEMU_MACHINE := virt,secure=on
+QEMU_MEM := 128M
+QEMU_MAX_CPUS := 8
+# -cpu belongs with the machine, but the harness builds `-M $(QEMU_MACHINE)` and has no CPU
+# slot: virt's default CPU for qemu-system-arm is cortex-a15 too, this only pins it.
+QEMU_QUIET := -cpu cortex-a15
+# -kernel cannot boot muster here: QEMU loads the ELF into the Non-secure address space, where the
+# Secure flash at 0 does not exist, and holds the secondaries off under its own PSCI. For a test
+# harness that skips -kernel boots where this says no (generic patch pending).
+QEMU_KERNEL_BOOT := no
