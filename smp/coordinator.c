@@ -102,8 +102,11 @@ static void release_one(unsigned idx, uint32_t entry, uint32_t arg, uint64_t now
 	cpu->epoch = readl(&slot->st_epoch);
 	cpu->state = SMP_PENDING;
 	cpu->released_at = now;
-	(void)plat_opt_cpu_power_on(idx);
 	mbox_publish(slot, cpu->epoch, cpu->gen, entry, arg, 0);
+	/* A core held in reset (or never started) starts now, at the reset vector; it reads the
+	 * command after pen_reset, under its new epoch, which poll_one re-addresses. */
+	if (plat_opt_cpu_power_on(idx) == 0)
+		cpu->held_in_reset = false;
 }
 
 static void wake(unsigned idx)
@@ -146,6 +149,9 @@ static bool poll_one(unsigned idx, uint64_t now, uint64_t timeout_us, uint32_t e
 			decide(idx, MBOX_VERDICT_ABANDON);
 			/* A fault it recorded this boot before it took our command is the failure. */
 			cpu->state = fault_is_this_boots(idx) ? SMP_FAULTED : SMP_TIMEOUT;
+			/* It never announced ARRIVED, so it touched nothing shared: where the board can,
+			 * hold it in reset so it is certainly stopped; a retry starts it from reset. */
+			cpu->held_in_reset = plat_opt_cpu_hold_in_reset(idx) == 0;
 			return true;
 		}
 		/* The CPU reset while we waited (new epoch): address the command to its new boot. */

@@ -9,10 +9,11 @@ static void report_failure(unsigned idx, const struct smp_cpu *cpu, const struct
 
 	switch (cpu->state) {
 	case SMP_TIMEOUT:
-		con_printf("cpu%u: mpidr 0x%08lx timeout: no acknowledgment within %lu ms, last stage %s%s\n",
+		con_printf("cpu%u: mpidr 0x%08lx timeout: no acknowledgment within %lu ms, last stage %s%s%s\n",
 			   idx, (unsigned long)cpu->mpidr, (unsigned long)smp_ack_timeout_ms(),
 			   smp_stage_name(stage),
-			   mbox_ack_gen(ack) == cpu->gen ? ", arrived late and stayed parked" : "");
+			   mbox_ack_gen(ack) == cpu->gen ? ", arrived late and stayed parked" : "",
+			   cpu->held_in_reset ? ", held in reset" : "");
 		break;
 	case SMP_LOST:
 		con_printf("cpu%u: mpidr 0x%08lx lost: told to proceed, no acknowledgment within %lu ms, "

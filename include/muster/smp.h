@@ -50,6 +50,7 @@ struct smp_cpu {
 	uint64_t released_at;  /* us */
 	uint32_t latency_us;   /* release to acknowledgment (ONLINE) */
 	uint32_t retries;      /* releases after a timeout */
+	bool held_in_reset;    /* abandoned and, where the board can, held in reset */
 	uint32_t boot_cmd_epoch; /* the epoch the slot's command named when smp_init found it ... */
 	bool boot_cmd_valid;     /* ... if it held a valid command then: a previous boot's release */
 };
