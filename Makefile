@@ -72,7 +72,7 @@ CPPFLAGS := -Iinclude -Iplatform/$(PLATFORM) -DMUSTER_ACK_TIMEOUT_MS=$(ACK_TIMEO
 	-DMUSTER_VERSION='"$(MUSTER_VERSION)"' -DMUSTER_BUILD_ID='"$(BUILD_ID)"' \
 	$(if $(RELEASE),-DMUSTER_RELEASE) \
 	$(if $(FAULT),-DMUSTER_FAULTS -DMUSTER_FAULT_KIND=$(call fault_num,$(FAULT)) \
-		-DMUSTER_FAULT_CPU=$(FAULT_CPU) -DMUSTER_FAULT_STAGE=$(call stage_num,$(FAULT_STAGE)) \
+		-DMUSTER_FAULT_CPU=$(if $(filter all,$(FAULT_CPU)),255,$(FAULT_CPU)) -DMUSTER_FAULT_STAGE=$(call stage_num,$(FAULT_STAGE)) \
 		-DMUSTER_FAULT_DELAY_MS=$(FAULT_DELAY_MS))
 # MMU off means Strongly-ordered memory, where a misaligned access faults: never emit one.
 CFLAGS := $(PLAT_CFLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-common -mno-unaligned-access \

@@ -1,4 +1,5 @@
 /* Fault injection for test builds (make FAULT=...): the faults the protocol must survive. */
+#include <muster/arch.h>
 #include <muster/cpu.h>
 #include <muster/fault.h>
 #include <muster/platform.h>
@@ -23,8 +24,9 @@ static void delay_ms(uint32_t ms)
 	uint32_t start = plat_counter();
 	uint32_t ticks = ms * (PLAT_COUNTER_HZ / 1000U);
 
+	/* YIELD: under single-threaded TCG the other vCPUs run meanwhile, as real cores would. */
 	while (plat_counter() - start < ticks)
-		;
+		cpu_relax();
 }
 
 static void __attribute__((noreturn)) take_data_abort(void)
@@ -43,7 +45,8 @@ static void __attribute__((noreturn)) take_data_abort(void)
 
 void fault_point(unsigned cpu, uint32_t stage)
 {
-	if (cpu != MUSTER_FAULT_CPU || stage != MUSTER_FAULT_STAGE || cpu >= PLAT_MAX_CPUS || fired[cpu])
+	if ((MUSTER_FAULT_CPU != FAULT_ALL_CPUS && cpu != MUSTER_FAULT_CPU) ||
+	    stage != MUSTER_FAULT_STAGE || cpu >= PLAT_MAX_CPUS || fired[cpu])
 		return;
 	fired[cpu] = 1;
 	switch (MUSTER_FAULT_KIND) {

@@ -143,7 +143,43 @@ def linux_bench():
           f"{ms['first'] / qs['first']:.2f}, wall to initramfs {ms['init'] / qs['init']:.2f} (goal <= 1.2)")
 
 
+def scaling_bench(platform="virt", delay_ms=None):
+    """Bring-up time against CPU count on a board with many cores. With `delay_ms`, every
+    secondary takes that long to arrive (a slow boot path, FAULT=delay FAULT_CPU=all): released
+    in parallel, 8 CPUs should then cost at most 1.5 times 2 CPUs (one after another: 7 times)."""
+    build = os.path.join(ROOT, "build", f"bench-{platform}" + (f"-delay{delay_ms}" if delay_ms else ""))
+    extra = ["FAULT=delay", "FAULT_CPU=all", f"FAULT_DELAY_MS={delay_ms}"] if delay_ms else []
+    subprocess.run(["make", "-s", "--no-print-directory", f"PLATFORM={platform}", f"BUILD={build}",
+                    "BOOTDELAY=0", *extra, "all"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    out = subprocess.run(["make", "-s", "--no-print-directory", f"PLATFORM={platform}", "print-qemu"],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    s = dict(l.split("=", 1) for l in out.strip().splitlines())
+    took = {}
+    what = f"every secondary {delay_ms} ms slow to arrive" if delay_ms else "no delay"
+    print(f"bench: {platform}: bring-up ({what}), guest time under -icount shift=0:")
+    for cpus in range(1, int(s["QEMU_MAX_CPUS"]) + 1):
+        args = ["qemu-system-arm", "-M", s["QEMU_MACHINE"], "-m", s["QEMU_MEM"], "-smp", str(cpus),
+                "-nographic", "-monitor", "none", "-nic", "none", *s["QEMU_QUIET"].split(),
+                "-bios", os.path.join(build, "flash-demo.img"), "-icount", "shift=0"]
+        res = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300).stdout
+        m = re.search(r"smp: bring-up took (\d+) us \(release to last decision\), (\d+) us since", res)
+        if not m or f"smp: {cpus} of {cpus} CPUs online" not in res:
+            sys.exit(f"bench: {platform} with {cpus} CPUs did not bring every CPU up:\n{res}")
+        took[cpus] = int(m.group(1))
+        print(f"bench:   {cpus} CPU(s): {int(m.group(1)):>5} us release to last acknowledgment, "
+              f"{int(m.group(2)):>6} us from reset")
+    top = max(took)
+    ratio = took[top] / max(1, took[2])
+    if delay_ms:
+        print(f"bench: {platform}: parallel release: {top} CPUs cost {ratio:.2f} times 2 CPUs (goal <= 1.5)")
+    else:
+        print(f"bench: {platform}: {top} CPUs cost {ratio:.2f} times 2 CPUs in instructions: under -icount "
+              f"the vCPUs run one at a time, so this is the coordinator's work per CPU, not latency")
+
+
 if __name__ == "__main__":
     main()
+    scaling_bench("virt")
+    scaling_bench("virt", delay_ms=50)
     if PLATFORM == "vexpress-a9":
         linux_bench()

@@ -18,6 +18,8 @@
 #define FAULT_GARBAGE 6 /* CPU0 sees the mailbox area filled with garbage before boot */
 #define FAULT_NO_WAKE 7 /* the releaser publishes but never sends the wake-up */
 
+#define FAULT_ALL_CPUS 255 /* MUSTER_FAULT_CPU for "every secondary" (make FAULT_CPU=all) */
+
 #ifdef MUSTER_FAULTS
 /* Called by CPU `cpu` as it passes `stage`; acts when the build's fault targets it. */
 void fault_point(unsigned cpu, uint32_t stage);
