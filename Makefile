@@ -83,7 +83,7 @@ LDFLAGS := $(PLAT_CFLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
 
 SRCS := boot/start.S smp/mailbox.c smp/pen.c smp/coordinator.c smp/report.c smp/secondary.c \
 	core/main.c core/console.c core/exception.c core/syscalls.c core/boot.c core/uimage.c \
-	core/crc32.c core/fdt.c core/settings.c $(PLAT_SRCS) $(if $(FAULT),core/fault.c)
+	core/crc32.c core/fdt.c core/settings.c core/cmdline.c core/shell.c core/probe.S $(PLAT_SRCS) $(if $(FAULT),core/fault.c)
 OBJS := $(addprefix $(BUILD)/,$(addsuffix .o,$(basename $(SRCS))))
 DEMO_SRCS := payload/demo/start.S payload/demo/demo.c core/syscalls.c
 DEMO_OBJS := $(addprefix $(BUILD)/,$(addsuffix .o,$(basename $(DEMO_SRCS))))

@@ -5,6 +5,21 @@
 #include <muster/smp.h>
 
 extern void sleep_forever(void) __attribute__((noreturn));
+extern const char probe_read8_access[], probe_read16_access[], probe_read32_access[],
+	probe_write8_access[], probe_write16_access[], probe_write32_access[], probe_aborted[];
+
+uint32_t probe_fault_address; /* DFAR of the last aborted probe, for the console's message */
+
+static int is_probe(uint32_t pc)
+{
+	const char *const probes[] = { probe_read8_access,  probe_read16_access,  probe_read32_access,
+				       probe_write8_access, probe_write16_access, probe_write32_access };
+
+	for (unsigned i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+		if (pc == (uint32_t)(uintptr_t)probes[i])
+			return 1;
+	return 0;
+}
 
 static uint32_t fault_address(uint32_t type)
 {
@@ -17,10 +32,16 @@ static uint32_t fault_address(uint32_t type)
 	return addr;
 }
 
-void exception_entry(uint32_t type, struct exc_frame *frame)
+uint32_t exception_entry(uint32_t type, struct exc_frame *frame)
 {
 	int idx = cpu_index_of(read_mpidr());
 	uint32_t addr = fault_address(type);
+
+	/* A console probe on CPU0 that aborted: report it to the caller instead of stopping. */
+	if (idx == 0 && type == MBOX_FAULT_DABT && is_probe(frame->pc)) {
+		probe_fault_address = addr;
+		return (uint32_t)(uintptr_t)probe_aborted;
+	}
 
 	if (idx > 0) {
 		/* Only our own status line: a faulted secondary touches nothing shared. */

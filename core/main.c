@@ -3,6 +3,7 @@
 #include <muster/console.h>
 #include <muster/cpu.h>
 #include <muster/settings.h>
+#include <muster/shell.h>
 #include <muster/smp.h>
 
 #ifndef MUSTER_VERSION
@@ -25,15 +26,8 @@
 #endif
 
 void muster_main(void) __attribute__((noreturn));
-extern void sleep_forever(void) __attribute__((noreturn));
 
 static struct settings settings;
-
-/* The entry of the boot-time release: the CPU has acknowledged PROCEED; it returns to the pen. */
-static void secondary_checked_in(uint32_t arg)
-{
-	(void)arg;
-}
 
 static void load_settings(void)
 {
@@ -60,14 +54,14 @@ static void bring_up(void)
 		   (unsigned long)smp_ack_timeout_ms());
 
 	uint64_t start = plat_time_us();
-	smp_release(~1U, (uint32_t)(uintptr_t)secondary_checked_in, 0);
+	smp_release(~1U, (uint32_t)(uintptr_t)shell_idle_entry, 0);
 	unsigned retries = MUSTER_BOOT_RETRIES;
 	for (unsigned round = 1; retries > 0 && smp_timed_out_mask(); round++, retries--) {
 		uint32_t again = smp_timed_out_mask();
 
 		con_printf("smp: retry %u: releasing CPUs 0x%lx again with a new generation\n", round,
 			   (unsigned long)again);
-		smp_release(again, (uint32_t)(uintptr_t)secondary_checked_in, 0);
+		smp_release(again, (uint32_t)(uintptr_t)shell_idle_entry, 0);
 	}
 	uint64_t done = plat_time_us();
 	smp_report();
@@ -121,6 +115,6 @@ void muster_main(void)
 	} else if (boot_payload(&settings) != 0) {
 		con_puts("boot: no payload started\n");
 	}
-	con_puts("muster: halted (safe state)\n");
-	sleep_forever();
+	/* The safe state: the console, where nothing runs that was not verified or asked for. */
+	shell_run(&settings);
 }

@@ -71,24 +71,40 @@ static bool fault_is_this_boots(unsigned idx)
 	       (!cpu->boot_cmd_valid || readl(&slot->st_epoch) != cpu->boot_cmd_epoch);
 }
 
-static bool releasable(unsigned idx)
+const char *smp_release_refusal(unsigned idx)
 {
 	const struct smp_cpu *cpu = &smp_cpus[idx];
 	uint32_t ack = readl(&mbox_slots[idx].st_ack);
 
+	if (idx >= cpu_total)
+		return "is not reported by the hardware";
 	switch (cpu->state) {
 	case SMP_OFF:
 	case SMP_TIMEOUT:
-		return true; /* parked, or abandoned (and, if alive, parked on ABANDON) */
+		return NULL; /* parked, or abandoned (and, if alive, parked on ABANDON) */
 	case SMP_ONLINE:
 		/* Back in the pen once its entry returned. */
-		return ack == mbox_ack(cpu->gen, MBOX_STATE_PARKED);
+		return ack == mbox_ack(cpu->gen, MBOX_STATE_PARKED) ? NULL :
+								      "is still running its entry";
 	case SMP_FAULTED:
 		/* Stopped for good only if it faulted on our command; else it may have come up since. */
-		return ack != mbox_ack(cpu->gen, MBOX_STATE_FAULTED);
+		return ack != mbox_ack(cpu->gen, MBOX_STATE_FAULTED) ? NULL :
+								       "faulted on its last release and stopped";
+	case SMP_LOST:
+		return "was told to proceed and never acknowledged: it may be running, so it is never "
+		       "released again";
+	case SMP_BOOT:
+		return "is the boot CPU";
+	case SMP_ABSENT:
+		return "is not reported by the hardware";
 	default:
-		return false; /* BOOT, ABSENT, LOST, FAULTED, or in flight */
+		return "is being released";
 	}
+}
+
+static bool releasable(unsigned idx)
+{
+	return smp_release_refusal(idx) == NULL;
 }
 
 static void release_one(unsigned idx, uint32_t entry, uint32_t arg, uint64_t now)

@@ -35,26 +35,30 @@ static void report_failure(unsigned idx, const struct smp_cpu *cpu, const struct
 	}
 }
 
+void smp_report_cpu(unsigned idx)
+{
+	const struct smp_cpu *cpu = &smp_cpus[idx];
+	const struct mbox_slot *slot = &mbox_slots[idx];
+
+	if (cpu->state == SMP_BOOT) {
+		con_printf("cpu%u: mpidr 0x%08lx online boot cpu\n", idx, (unsigned long)read_mpidr());
+	} else if (cpu->state == SMP_ONLINE) {
+		uint32_t seen = readl(&slot->st_mpidr);
+		con_printf("cpu%u: mpidr 0x%08lx online latency %lu us%s%s\n", idx, (unsigned long)seen,
+			   (unsigned long)cpu->latency_us, cpu->retries ? " after a retry" : "",
+			   seen == cpu->mpidr ? "" : " (MPIDR differs from its slot)");
+	} else {
+		report_failure(idx, cpu, slot);
+	}
+}
+
 unsigned smp_report(void)
 {
 	unsigned online = 0, total = smp_cpu_total();
 
 	for (unsigned idx = 0; idx < total; idx++) {
-		const struct smp_cpu *cpu = &smp_cpus[idx];
-		const struct mbox_slot *slot = &mbox_slots[idx];
-
-		if (cpu->state == SMP_BOOT) {
-			con_printf("cpu%u: mpidr 0x%08lx online boot cpu\n", idx, (unsigned long)read_mpidr());
-			online++;
-		} else if (cpu->state == SMP_ONLINE) {
-			uint32_t seen = readl(&slot->st_mpidr);
-			con_printf("cpu%u: mpidr 0x%08lx online latency %lu us%s%s\n", idx, (unsigned long)seen,
-				   (unsigned long)cpu->latency_us, cpu->retries ? " after a retry" : "",
-				   seen == cpu->mpidr ? "" : " (MPIDR differs from its slot)");
-			online++;
-		} else {
-			report_failure(idx, cpu, slot);
-		}
+		smp_report_cpu(idx);
+		online += smp_cpus[idx].state == SMP_BOOT || smp_cpus[idx].state == SMP_ONLINE;
 	}
 	con_printf("smp: %u of %u CPUs online\n", online, total);
 	return online;

@@ -26,7 +26,7 @@ struct muster_bootinfo {
 	int (*getc)(void);
 	uint64_t (*time_us)(void);
 	void (*wake_cpu)(unsigned idx); /* after publishing: the board's wake-up (SGI) */
-	void (*system_off)(void) __attribute__((noreturn));
+	void (*system_off)(void); /* does not return */
 };
 
 _Static_assert(offsetof(struct muster_bootinfo, putc) == 28, "payload ABI");

@@ -29,8 +29,8 @@ _Static_assert(offsetof(struct exc_frame, pc) == EXC_FRAME_PC, "frame as start.S
 _Static_assert(CPU_STACK_SIZE % 8 == 0 && SVC_STACK_SIZE % 8 == 0, "AAPCS stack alignment");
 _Static_assert(SVC_STACK_SIZE < CPU_STACK_SIZE, "room for the exception stack");
 
-/* Called from the vectors with the frame; never returns. */
-void exception_entry(uint32_t type, struct exc_frame *frame) __attribute__((noreturn));
+/* Called from the vectors with the frame: returns where to resume (a probe's recovery), or 0. */
+uint32_t exception_entry(uint32_t type, struct exc_frame *frame);
 #endif
 
 #endif

@@ -71,6 +71,9 @@ uint32_t smp_ack_timeout_ms(void);
  */
 uint32_t smp_release(uint32_t mask, uint32_t entry, uint32_t arg);
 
+/* NULL when CPU idx may be released now; otherwise why not, as a phrase ("is still running..."). */
+const char *smp_release_refusal(unsigned idx);
+
 /* True when `idx` is online and parked again (its last entry returned), ready for more work. */
 bool smp_cpu_idle(unsigned idx);
 uint32_t smp_online_mask(void);
@@ -81,6 +84,8 @@ void smp_watch_abandoned(uint32_t ms);
 
 /* Print one line per CPU and `smp: N of M CPUs online`; returns N. */
 unsigned smp_report(void);
+/* Print CPU idx's line of that report. */
+void smp_report_cpu(unsigned idx);
 
 const char *smp_state_name(enum smp_state state);
 const char *smp_stage_name(uint32_t stage);

@@ -129,4 +129,5 @@ int demo_main(struct muster_bootinfo *bi)
 	pr("demo: %u of %u CPUs returned verified results\n", verified, total);
 	pr("muster: done, powering off\n");
 	bi->system_off();
+	return 0; /* not reached: system_off does not return */
 }
