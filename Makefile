@@ -164,6 +164,8 @@ size: $(BUILD)/size.txt
 
 # Host unit tests and stress of the real smp/ code (host-test, stress, stress-short).
 include tests/host/host.mk
+# libFuzzer over the console parser and image checks (fuzz, fuzz-short).
+include tests/fuzz/fuzz.mk
 
 -include $(OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(BUILD)/muster.ld.d $(BUILD)/payload.ld.d
 

@@ -15,6 +15,7 @@ NEEDS=(
   "/usr/lib/python3/dist-packages/pexpect/__init__.py:python3-pexpect"
   "/usr/lib/python3/dist-packages/pytest/__init__.py:python3-pytest"
   "clang:clang"
+  "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
   "cppcheck:cppcheck"
   "clang-tidy:clang-tidy"
 )

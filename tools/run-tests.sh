@@ -51,6 +51,7 @@ if [ "$rc" -ne 0 ] && [ "$hf" -eq 0 ]; then hf=1; tail -n 40 "$LOG/host.log"; fi
 add host-unit "$hp" "$hf"
 
 one stress-short make -s --no-print-directory stress-short
+one fuzz-short make -s --no-print-directory fuzz-short
 counted model bash tools/model-check.sh
 
 # QEMU tests through pytest, once per board; JUnit XML gives exact counts.

@@ -24,6 +24,13 @@ HOST_UNIT_SRCS := $(HOST_SMP_SRCS) $(HOST_SIM_SRCS) $(HOST_DIR)/test_coordinator
 HOST_UNIT_OBJS := $(addprefix $(HOST_UNIT_OUT)/,$(HOST_UNIT_SRCS:.c=.o))
 HOST_UNIT_BIN := $(HOST_OUT)/test_coordinator
 
+# Unit tests of the console parser and the payload checks (no threads, no sim): the oracles are
+# Debian's mkimage, dtc and fdtget, run by the tests themselves.
+HOST_PAYLOAD_SRCS := core/cmdline.c core/uimage.c core/crc32.c core/fdt.c core/settings.c \
+	$(HOST_DIR)/test_payload.c
+HOST_PAYLOAD_OBJS := $(addprefix $(HOST_UNIT_OUT)/,$(HOST_PAYLOAD_SRCS:.c=.o))
+HOST_PAYLOAD_BIN := $(HOST_OUT)/test_payload
+
 # Stress: real time, a 2 ms deadline that the injected delays (0..4 ms) straddle. gcc 12 combines
 # ThreadSanitizer with UBSan, so one binary checks both. -Wno-tsan: gcc warns that TSan does not
 # model the C11 fences arch.h's host dmb()/dsb() expand to. TSan loses nothing by it here: every
@@ -66,7 +73,7 @@ $(HOST_STRESS_OUT)/%.o: %.c
 	$(HOST_CC) $(HOST_STRESS_FLAGS) -MMD -MP -c $< -o $@
 
 # Rebuild when the flags change (a different deadline, say).
-$(HOST_UNIT_OBJS): $(HOST_UNIT_OUT)/flags
+$(HOST_UNIT_OBJS) $(HOST_PAYLOAD_OBJS): $(HOST_UNIT_OUT)/flags
 $(HOST_STRESS_OBJS): $(HOST_STRESS_OUT)/flags
 $(HOST_UNIT_OUT)/flags: HOST_FORCE
 	@mkdir -p $(@D)
@@ -79,15 +86,20 @@ HOST_FORCE:
 $(HOST_UNIT_BIN): $(HOST_UNIT_OBJS)
 	$(HOST_CC) $(HOST_UNIT_FLAGS) $^ -lcmocka -o $@
 
+$(HOST_PAYLOAD_BIN): $(HOST_PAYLOAD_OBJS)
+	$(HOST_CC) $(HOST_UNIT_FLAGS) $^ -lcmocka -o $@
+
 $(HOST_STRESS_BIN): $(HOST_STRESS_OBJS)
 	$(HOST_CC) $(HOST_STRESS_FLAGS) $^ -o $@
 
--include $(HOST_UNIT_OBJS:.o=.d) $(HOST_STRESS_OBJS:.o=.d)
+-include $(HOST_UNIT_OBJS:.o=.d) $(HOST_STRESS_OBJS:.o=.d) $(HOST_PAYLOAD_OBJS:.o=.d)
 
 # cmocka prints its own [ PASSED ] / [ FAILED ] summary; the exit status is non-zero on failure.
-host-test: $(HOST_UNIT_BIN)
+host-test: $(HOST_UNIT_BIN) $(HOST_PAYLOAD_BIN)
 	ASAN_OPTIONS='$(HOST_ASAN_OPTIONS)' UBSAN_OPTIONS='$(HOST_UBSAN_OPTIONS)' \
 		$(HOST_TIMEOUT) 600 ./$(HOST_UNIT_BIN)
+	ASAN_OPTIONS='$(HOST_ASAN_OPTIONS)' UBSAN_OPTIONS='$(HOST_UBSAN_OPTIONS)' \
+		$(HOST_TIMEOUT) 600 ./$(HOST_PAYLOAD_BIN)
 
 stress: $(HOST_STRESS_BIN)
 	TSAN_OPTIONS='$(HOST_TSAN_OPTIONS)' UBSAN_OPTIONS='$(HOST_UBSAN_OPTIONS)' \

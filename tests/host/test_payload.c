@@ -1,0 +1,402 @@
+/* Host unit tests of the console parser and the payload checks: cmdline.c, uimage.c, fdt.c, settings.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <muster/cmdline.h>
+#include <muster/crc32.h>
+#include <muster/fdt.h>
+#include <muster/settings.h>
+#include <muster/uimage.h>
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+
+static char echoed[4096];
+static void echo(const char *s)
+{
+	strncat(echoed, s, sizeof(echoed) - strlen(echoed) - 1);
+}
+
+static enum le_result feed(struct line_editor *le, const char *bytes)
+{
+	enum le_result r = LE_NONE;
+
+	for (; *bytes; bytes++)
+		r = le_feed(le, (unsigned char)*bytes);
+	return r;
+}
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	fseek(f, 0, SEEK_SET);
+	uint8_t *buf = malloc(*len + 1);
+	assert_int_equal(fread(buf, 1, *len, f), *len);
+	fclose(f);
+	return buf;
+}
+
+static void run(const char *cmd)
+{
+	assert_int_equal(system(cmd), 0);
+}
+
+static char tmpdir[64];
+
+static int setup_tmp(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/muster-host-XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	return 0;
+}
+
+static int teardown_tmp(void **state)
+{
+	char cmd[128];
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	return system(cmd);
+}
+
+/* ---- cmdline ------------------------------------------------------------------------------- */
+
+static void test_parse_u32(void **state)
+{
+	uint32_t v;
+	(void)state;
+	assert_int_equal(parse_u32("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_u32("4294967295", &v), 0);
+	assert_int_equal(v, 0xffffffffU);
+	assert_int_equal(parse_u32("0xFFFFffff", &v), 0);
+	assert_int_equal(v, 0xffffffffU);
+	assert_int_equal(parse_u32("0x63f00000", &v), 0);
+	assert_int_equal(v, 0x63f00000U);
+	assert_int_equal(parse_u32("4294967296", &v), -1); /* overflow */
+	assert_int_equal(parse_u32("0x100000000", &v), -1);
+	assert_int_equal(parse_u32("0x", &v), -1);
+	assert_int_equal(parse_u32("", &v), -1);
+	assert_int_equal(parse_u32("12a", &v), -1);
+	assert_int_equal(parse_u32("-1", &v), -1);
+	assert_int_equal(parse_u32("0xg", &v), -1);
+}
+
+static void test_split(void **state)
+{
+	char line[] = "  md.w\t0x10   4 ";
+	char *argv[CMDLINE_MAX_ARGS];
+	(void)state;
+	assert_int_equal(cmd_split(line, argv), 3);
+	assert_string_equal(argv[0], "md.w");
+	assert_string_equal(argv[1], "0x10");
+	assert_string_equal(argv[2], "4");
+	char many[] = "a b c d e f g h i";
+	assert_int_equal(cmd_split(many, argv), -1);
+	char empty[] = "   ";
+	assert_int_equal(cmd_split(empty, argv), 0);
+}
+
+static void test_editing_backspace_ctrl_c_history(void **state)
+{
+	struct line_editor le;
+	(void)state;
+	echoed[0] = '\0';
+	le_init(&le, echo);
+	assert_int_equal(feed(&le, "mdx\b\x7f" "d 1\r"), LE_LINE);
+	assert_string_equal(le.buf, "md 1");
+	assert_int_equal(feed(&le, "cpus\r"), LE_LINE);
+	assert_int_equal(feed(&le, "junk\x03"), LE_CANCEL);
+	assert_string_equal(le.buf, "");
+	/* Up twice: the line before last; down once: the last. */
+	feed(&le, "\x1b[A\x1b[A");
+	assert_string_equal(le.buf, "md 1");
+	feed(&le, "\x1b[B");
+	assert_string_equal(le.buf, "cpus");
+	assert_int_equal(feed(&le, "\r"), LE_LINE);
+	assert_string_equal(le.buf, "cpus");
+	/* Control and 8-bit bytes are dropped, a full line takes no more. */
+	feed(&le, "\x01\x80\xff");
+	assert_int_equal(le.len, 0);
+	for (int i = 0; i < CMDLINE_MAX + 20; i++)
+		le_feed(&le, 'a');
+	assert_int_equal(le.len, CMDLINE_MAX);
+	assert_int_equal(le_feed(&le, '\r'), LE_LINE);
+	assert_int_equal(strlen(le.buf), CMDLINE_MAX);
+	assert_non_null(strstr(echoed, "^C\n"));
+}
+
+static int calls;
+static int count_args(int argc, char **argv)
+{
+	(void)argv;
+	calls++;
+	return argc;
+}
+
+static const struct command table[] = {
+	{ "md", "<addr> [count]", "x", 1, 2, count_args },
+	{ NULL, NULL, NULL, 0, 0, NULL },
+};
+
+static void test_exec(void **state)
+{
+	char a[] = "md 1 2", b[] = "md", c[] = "nope 1", d[] = "", e[] = "md 1 2 3";
+	(void)state;
+	echoed[0] = '\0';
+	calls = 0;
+	assert_int_equal(cmd_exec(table, a, echo), 3);
+	assert_int_equal(cmd_exec(table, b, echo), -1);
+	assert_non_null(strstr(echoed, "error: usage: md <addr> [count]\n"));
+	assert_int_equal(cmd_exec(table, c, echo), -1);
+	assert_non_null(strstr(echoed, "error: unknown command 'nope' (try help)\n"));
+	assert_int_equal(cmd_exec(table, d, echo), 0);
+	assert_int_equal(cmd_exec(table, e, echo), -1);
+	assert_int_equal(calls, 1);
+}
+
+/* ---- uimage: real images from mkimage are the oracle ---------------------------------------- */
+
+static const struct uimage_policy policy = {
+	.ram_base = 0x60000000, .ram_size = 0x04000000, .hole_base = 0x63f00000, .hole_size = 0x100000,
+};
+
+static uint8_t *mkimage(const char *args, size_t *len)
+{
+	char cmd[512], data[96], out[96];
+
+	snprintf(data, sizeof(data), "%s/data.bin", tmpdir);
+	snprintf(out, sizeof(out), "%s/img.uimg", tmpdir);
+	snprintf(cmd, sizeof(cmd), "head -c 5000 /dev/urandom > %s && mkimage -A arm -C none %s -d %s %s >/dev/null",
+		 data, args, data, out);
+	run(cmd);
+	return slurp(out, len);
+}
+
+static void expect_refused(const uint8_t *img, size_t len, const char *reason)
+{
+	struct uimage_info info;
+	char why[160];
+
+	assert_int_equal(uimage_verify(img, len, &policy, &info, why, sizeof(why)), -1);
+	if (strncmp(why, reason, strlen(reason)) != 0)
+		fail_msg("expected '%s...', got '%s'", reason, why);
+}
+
+static void fix_hcrc(uint8_t *img)
+{
+	memset(img + 4, 0, 4);
+	uint32_t c = crc32(0, img, 64);
+	img[4] = (uint8_t)(c >> 24);
+	img[5] = (uint8_t)(c >> 16);
+	img[6] = (uint8_t)(c >> 8);
+	img[7] = (uint8_t)c;
+}
+
+static void test_uimage(void **state)
+{
+	size_t len;
+	struct uimage_info info;
+	char why[160];
+	(void)state;
+
+	uint8_t *img = mkimage("-O u-boot -T standalone -a 0x60100000 -e 0x60100000 -n t", &len);
+	assert_int_equal(uimage_verify(img, len, &policy, &info, why, sizeof(why)), 0);
+	assert_int_equal(info.type, UIMAGE_TYPE_STANDALONE);
+	assert_int_equal(info.load, 0x60100000);
+	assert_int_equal(info.data_size, 5000);
+	assert_string_equal(info.name, "t");
+
+	expect_refused(img, 63, "image truncated: 63 bytes available");
+	expect_refused(img, len - 1, "image truncated: header says 5000 data bytes");
+	img[100] ^= 1;
+	expect_refused(img, len, "bad data CRC");
+	img[100] ^= 1;
+	img[40] ^= 1;
+	expect_refused(img, len, "bad header CRC");
+	img[40] ^= 1;
+	img[0] = 0;
+	expect_refused(img, len, "bad magic 0x00051956");
+	free(img);
+
+	img = mkimage("-O u-boot -T standalone -a 0x63f00000 -e 0x63f00000", &len);
+	expect_refused(img, len, "load range 0x63f00000-0x63f01388 overlaps muster's memory");
+	free(img);
+	img = mkimage("-O u-boot -T standalone -a 0x10000000 -e 0x10000000", &len);
+	expect_refused(img, len, "load range 0x10000000-0x10001388 is outside RAM");
+	free(img);
+	img = mkimage("-O u-boot -T standalone -a 0x60100000 -e 0x60200000", &len);
+	expect_refused(img, len, "entry 0x60200000 is outside the loaded standalone image");
+	free(img);
+	img = mkimage("-O linux -T script -a 0x60100000 -e 0x60100000", &len);
+	expect_refused(img, len, "unsupported image type 6");
+	free(img);
+	img = mkimage("-O u-boot -T standalone -a 0x60100000 -e 0x60100000", &len);
+	img[29] = 3; /* another architecture */
+	fix_hcrc(img);
+	expect_refused(img, len, "unsupported architecture 3");
+	free(img);
+}
+
+static void test_uimage_multi(void **state)
+{
+	char cmd[512];
+	size_t len;
+	struct uimage_info info;
+	char why[160];
+	(void)state;
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && head -c 1001 /dev/urandom > k && head -c 7 /dev/urandom > i && head -c 64 /dev/urandom > d && "
+		 "mkimage -A arm -O linux -T multi -C none -a 0x60008000 -e 0x60008000 -d k:i:d m.uimg >/dev/null",
+		 tmpdir);
+	run(cmd);
+	snprintf(cmd, sizeof(cmd), "%s/m.uimg", tmpdir);
+	uint8_t *img = slurp(cmd, &len);
+	assert_int_equal(uimage_verify(img, len, &policy, &info, why, sizeof(why)), 0);
+	assert_int_equal(info.nparts, 3);
+	assert_int_equal(info.part[0].size, 1001);
+	assert_int_equal(info.part[1].size, 7);
+	assert_int_equal(info.part[2].size, 64);
+	/* Parts follow the size table, each padded to 4 bytes. */
+	assert_int_equal(info.part[0].offset, 64 + 16);
+	assert_int_equal(info.part[1].offset, 64 + 16 + 1004);
+	assert_int_equal(info.part[2].offset, 64 + 16 + 1004 + 8);
+	free(img);
+}
+
+struct seen {
+	unsigned n, marked, nostatus;
+};
+
+static void mark(uint32_t reg, char *status, uint32_t status_len, void *ctx)
+{
+	struct seen *s = ctx;
+
+	s->n++;
+	if (!status) {
+		s->nostatus++;
+		return;
+	}
+	if (reg == 2 && status_len >= 5) {
+		memset(status, 0, status_len);
+		memcpy(status, "fail", 5);
+		s->marked++;
+	}
+}
+
+/* ---- fdt: dtc builds the blob, fdtget reads back what the editor wrote --------------------- */
+
+static void test_fdt_against_dtc(void **state)
+{
+	char cmd[1024], path[96];
+	size_t len;
+	(void)state;
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && printf '/dts-v1/;\\n/ {\\n #address-cells = <1>; #size-cells = <1>;\\n"
+		 " chosen { bootargs = \"console=ttyAMA0 padding-padding-padding\"; };\\n"
+		 " cpus { #address-cells = <1>; #size-cells = <0>;\\n"
+		 "  cpu@0 { device_type = \"cpu\"; reg = <0>; status = \"okay\"; };\\n"
+		 "  cpu@1 { device_type = \"cpu\"; reg = <1>; status = \"okay\"; };\\n"
+		 "  cpu@2 { device_type = \"cpu\"; reg = <2>; status = \"okay\"; };\\n"
+		 "  cpu@3 { device_type = \"cpu\"; reg = <3>; };\\n };\\n};\\n' > t.dts && dtc -q -O dtb -o t.dtb t.dts",
+		 tmpdir);
+	run(cmd);
+	snprintf(path, sizeof(path), "%s/t.dtb", tmpdir);
+	uint8_t *fdt = slurp(path, &len);
+	char why[128];
+
+	assert_int_equal(fdt_check(fdt, len, why, sizeof(why)), 0);
+	assert_int_equal(fdt_check(fdt, 20, why, sizeof(why)), -1);
+	uint32_t plen;
+	char *ba = fdt_find_prop(fdt, "/chosen", "bootargs", &plen);
+	assert_non_null(ba);
+	assert_string_equal(ba, "console=ttyAMA0 padding-padding-padding");
+	assert_null(fdt_find_prop(fdt, "/nope", "bootargs", &plen));
+	assert_null(fdt_find_prop(fdt, "/chosen", "nope", &plen));
+	assert_int_equal(fdt_set_string_inplace(fdt, "/chosen", "bootargs", "quiet"), 0);
+	assert_int_equal(fdt_set_string_inplace(fdt, "/chosen", "bootargs",
+						"this one is far too long to fit where the old one was"), -1);
+
+	/* Mark cpu@2 failed, as boot.c does for a CPU that is not online. */
+	struct seen seen = { 0 };
+	assert_int_equal(fdt_for_each_cpu(fdt, mark, &seen), 4);
+	assert_int_equal(seen.marked, 1);
+	assert_int_equal(seen.nostatus, 1);
+
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(fdt, 1, len, f), len);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && test \"$(fdtget t.dtb /cpus/cpu@2 status)\" = fail && "
+		 "test \"$(fdtget t.dtb /cpus/cpu@1 status)\" = okay && "
+		 "test \"$(fdtget -t s t.dtb /chosen bootargs | sed 's/ *$//')\" = quiet && "
+		 "dtc -q -I dtb -O dts t.dtb >/dev/null",
+		 tmpdir);
+	run(cmd);
+	free(fdt);
+}
+
+/* ---- settings --------------------------------------------------------------------------- */
+
+static void test_settings(void **state)
+{
+	struct settings_record rec = {
+		.magic = SETTINGS_MAGIC, .version = SETTINGS_VERSION, .size = sizeof(rec),
+		.ack_timeout_ms = 1234, .bootdelay_ms = 3000,
+	};
+	struct settings s;
+	char why[128];
+	(void)state;
+
+	strcpy(rec.bootargs, "console=ttyAMA0");
+	rec.crc = crc32(0, &rec, offsetof(struct settings_record, crc));
+	assert_int_equal(settings_parse(&rec, &s, 5000, 2000, why, sizeof(why)), 0);
+	assert_int_equal(s.ack_timeout_ms, 1234);
+	assert_int_equal(s.bootdelay_ms, 3000);
+	assert_string_equal(s.bootargs, "console=ttyAMA0");
+
+	rec.bootargs[3] ^= 1;
+	assert_int_equal(settings_parse(&rec, &s, 5000, 2000, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "settings record corrupt: CRC"));
+	assert_int_equal(s.ack_timeout_ms, 5000); /* the defaults */
+	assert_int_equal(s.bootdelay_ms, 2000);
+
+	rec.bootargs[3] ^= 1;
+	rec.ack_timeout_ms = 9999999;
+	rec.crc = crc32(0, &rec, offsetof(struct settings_record, crc));
+	assert_int_equal(settings_parse(&rec, &s, 5000, 2000, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "acknowledgment timeout 9999999 ms out of range"));
+
+	memset(&rec, 0xff, sizeof(rec));
+	assert_int_equal(settings_parse(&rec, &s, 5000, 2000, why, sizeof(why)), -1);
+	assert_string_equal(why, "no settings record (magic 0xffffffff)");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_u32),
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_editing_backspace_ctrl_c_history),
+		cmocka_unit_test(test_exec),
+		cmocka_unit_test(test_uimage),
+		cmocka_unit_test(test_uimage_multi),
+		cmocka_unit_test(test_fdt_against_dtc),
+		cmocka_unit_test(test_settings),
+	};
+	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
+}
