@@ -170,7 +170,9 @@ include tests/fuzz/fuzz.mk
 -include $(OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(BUILD)/muster.ld.d $(BUILD)/payload.ld.d
 
 QEMU := qemu-system-arm
-QEMU_ARGS := -M $(QEMU_MACHINE) -m $(QEMU_MEM) -smp $(CPUS) -nographic -monitor none -nic none $(QEMU_QUIET)
+# The serial console on stdio: Ctrl-C goes to muster (it cancels a line or a stress), Ctrl-A X quits.
+QEMU_CONSOLE := -display none -chardev stdio,id=con,mux=on,signal=off -serial chardev:con -monitor none
+QEMU_ARGS := -M $(QEMU_MACHINE) -m $(QEMU_MEM) -smp $(CPUS) $(QEMU_CONSOLE) -nic none $(QEMU_QUIET)
 
 check-cpus = @test $(CPUS) -ge 1 -a $(CPUS) -le $(QEMU_MAX_CPUS) || \
 	{ echo "CPUS must be 1..$(QEMU_MAX_CPUS) on $(PLATFORM)"; exit 2; }

@@ -7,6 +7,9 @@ import subprocess
 import sys
 import time
 
+# The serial console on stdio, Ctrl-C passed to the guest (it cancels a line or a stress).
+CONSOLE = ["-display", "none", "-chardev", "stdio,id=con,mux=on,signal=off", "-serial", "chardev:con",
+           "-monitor", "none"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 PLATFORM = os.environ.get("PLATFORM", "vexpress-a9")
 
@@ -28,7 +31,7 @@ S = settings()
 def qemu(binary, cpus, extra=(), timeout=300):
     """Run to power-off; return (output, host CPU seconds QEMU used, wall seconds)."""
     args = ["qemu-system-arm", "-M", S["QEMU_MACHINE"], "-m", S["QEMU_MEM"], "-smp", str(cpus),
-            "-nographic", "-monitor", "none", "-nic", "none", *S["QEMU_QUIET"].split(),
+            *CONSOLE, "-nic", "none", *S["QEMU_QUIET"].split(),
             "-bios", binary, *extra]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
@@ -114,8 +117,7 @@ def linux_bench():
                     f"INITRD={lx}/initramfs.cpio.gz", "BOOTARGS=console=ttyAMA0"],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     flash = os.path.join(ROOT, out_dir, "flash.img")
-    base = ["qemu-system-arm", "-M", S["QEMU_MACHINE"], "-m", S["QEMU_MEM"], "-smp", "4", "-nographic",
-            "-monitor", "none", "-nic", "none", *S["QEMU_QUIET"].split()]
+    base = ["qemu-system-arm", "-M", S["QEMU_MACHINE"], "-m", S["QEMU_MEM"], "-smp", "4", *CONSOLE, "-nic", "none", *S["QEMU_QUIET"].split()]
     via_muster = base + ["-drive", f"if=pflash,format=raw,snapshot=on,file={flash}"]
     via_qemu = base + ["-kernel", f"{lx}/vmlinuz", "-dtb", f"{lx}/vexpress-v2p-ca9.dtb",
                        "-initrd", f"{lx}/initramfs.cpio.gz", "-append", "console=ttyAMA0"]
@@ -159,7 +161,7 @@ def scaling_bench(platform="virt", delay_ms=None):
     print(f"bench: {platform}: bring-up ({what}), guest time under -icount shift=0:")
     for cpus in range(1, int(s["QEMU_MAX_CPUS"]) + 1):
         args = ["qemu-system-arm", "-M", s["QEMU_MACHINE"], "-m", s["QEMU_MEM"], "-smp", str(cpus),
-                "-nographic", "-monitor", "none", "-nic", "none", *s["QEMU_QUIET"].split(),
+                *CONSOLE, "-nic", "none", *s["QEMU_QUIET"].split(),
                 "-bios", os.path.join(build, "flash-demo.img"), "-icount", "shift=0"]
         res = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300).stdout
         m = re.search(r"smp: bring-up took (\d+) us \(release to last decision\), (\d+) us since", res)

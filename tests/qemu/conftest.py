@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 import pexpect
 import pytest
 
+# The serial console on stdio, Ctrl-C passed to the guest (it cancels a line or a stress).
+CONSOLE = ["-display", "none", "-chardev", "stdio,id=con,mux=on,signal=off", "-serial", "chardev:con",
+           "-monitor", "none"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 QEMU = "qemu-system-arm"
 PLATFORM = os.environ.get("PLATFORM", "vexpress-a9")
@@ -71,8 +74,8 @@ def qemu_args(build_dir, cpus, mode="bios", platform=PLATFORM, extra=(), image="
     bios:   the same image through -bios; kernel: muster.elf through -kernel, with the settings
     and payload placed behind it in flash by QEMU's generic loader."""
     s = platform_settings(platform)
-    args = ["-M", s["QEMU_MACHINE"], "-m", s["QEMU_MEM"], "-smp", str(cpus), "-nographic",
-            "-monitor", "none", "-nic", "none"] + s["QEMU_QUIET"].split()
+    args = ["-M", s["QEMU_MACHINE"], "-m", s["QEMU_MEM"], "-smp", str(cpus)] + CONSOLE + [
+            "-nic", "none"] + s["QEMU_QUIET"].split()
     if mode == "pflash":
         args += ["-drive", f"if=pflash,format=raw,snapshot=on,file={os.path.join(build_dir, image)}"]
     elif mode == "bios":
