@@ -13,7 +13,7 @@ CPUS = int(platform_settings(PLATFORM)["QEMU_MAX_CPUS"])
 RAM_BASE = int(platform_settings(PLATFORM)["MUSTER_RAM_BASE"], 0)
 PAYLOAD = 0x80000   # MUSTER_PAYLOAD_ADDR - PLAT_FLASH_BASE (board.h)
 SETTINGS = 0x40000  # MUSTER_SETTINGS_ADDR
-HALTED = r"muster: halted \(safe state\)"
+HALTED = r"muster> "  # the safe state: the console prompt
 
 
 def patched_image(tmp_path, default_build, edit):
