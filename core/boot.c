@@ -241,6 +241,7 @@ int boot_payload(const struct settings *s)
 		dsb(); /* the copy completes before the payload's first fetch */
 		((void (*)(struct muster_bootinfo *))(uintptr_t)info.entry)(&bootinfo);
 		con_puts("boot: payload returned\n");
+		smp_resync();
 		return 0;
 	}
 	if (info.os != UIMAGE_OS_LINUX) {

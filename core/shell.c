@@ -335,6 +335,23 @@ static int compare_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Wait until every CPU of `mask` that went online is back in its pen; returns those that are not. */
+static uint32_t wait_back_in_pen(uint32_t mask)
+{
+	uint64_t deadline = plat_time_us() + (uint64_t)smp_ack_timeout_ms() * 1000U;
+	uint32_t busy;
+
+	do {
+		busy = 0;
+		for (unsigned idx = 1; idx < smp_cpu_total(); idx++)
+			if ((mask & (1U << idx)) && smp_cpus[idx].state == SMP_ONLINE && !smp_cpu_idle(idx))
+				busy |= 1U << idx;
+		if (busy)
+			cpu_relax();
+	} while (busy && plat_time_us() < deadline);
+	return busy;
+}
+
 static int cmd_stress(int argc, char **argv)
 {
 	uint32_t cycles, fails[PLAT_MAX_CPUS] = { 0 }, mask = smp_online_mask() & ~1U;
@@ -358,10 +375,15 @@ static int cmd_stress(int argc, char **argv)
 			con_puts("^C\nstress: cancelled\n");
 			break;
 		}
-		uint32_t want = 0;
-		for (unsigned idx = 1; idx < smp_cpu_total(); idx++)
+		/* A CPU acknowledges before it runs the entry: let it get back to its pen first. */
+		uint32_t stuck = wait_back_in_pen(mask), want = 0;
+		for (unsigned idx = 1; idx < smp_cpu_total(); idx++) {
+			if (stuck & (1U << idx))
+				con_printf("stress: cpu%u did not return to its pen within %lu ms\n", idx,
+					   (unsigned long)smp_ack_timeout_ms());
 			if ((mask & (1U << idx)) && !smp_release_refusal(idx))
 				want |= 1U << idx;
+		}
 		uint32_t got = smp_release(want, (uint32_t)(uintptr_t)shell_idle_entry, done);
 		for (unsigned idx = 1; idx < smp_cpu_total(); idx++) {
 			if (!(mask & (1U << idx)))

@@ -248,6 +248,17 @@ uint32_t smp_online_mask(void)
 	return mask;
 }
 
+void smp_resync(void)
+{
+	for (unsigned idx = 1; idx < cpu_total; idx++) {
+		uint32_t ack = readl(&mbox_slots[idx].st_ack);
+
+		/* A payload released it with generations of its own; take over from its last one. */
+		if (smp_cpus[idx].state == SMP_ONLINE && mbox_ack_state(ack) == MBOX_STATE_PARKED)
+			smp_cpus[idx].gen = mbox_ack_gen(ack);
+	}
+}
+
 uint32_t smp_timed_out_mask(void)
 {
 	uint32_t mask = 0;

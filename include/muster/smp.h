@@ -79,6 +79,9 @@ bool smp_cpu_idle(unsigned idx);
 uint32_t smp_online_mask(void);
 uint32_t smp_timed_out_mask(void);
 
+/* After a payload has used the mailboxes itself: adopt the generation each parked CPU last handled. */
+void smp_resync(void);
+
 /* Watch abandoned CPUs for `ms`: report each that arrives late, and that it stayed parked. */
 void smp_watch_abandoned(uint32_t ms);
 
