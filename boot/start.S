@@ -101,9 +101,10 @@ ENDFUNC(sleep_forever)
 
 /*
  * EXC_STUB name, type, lr_adjust: save a struct exc_frame on the mode's stack and call
- * exception_entry(type, frame).
+ * exception_entry(type, frame), which returns a resume address or 0.
  * In: lr = exception return address; sp = this CPU's exception stack (set at reset).
- * Out: never returns. Clobbers: everything.
+ * Out: with 0, never returns; otherwise restores r0-r12 and the SPSR and resumes at the given
+ * address (a console probe's recovery). Clobbers: nothing on the resume path.
  */
 .macro EXC_STUB name, type, lr_adjust
 LOCAL_FUNC(\name)
@@ -116,7 +117,15 @@ LOCAL_FUNC(\name)
 	mov	r0, #\type
 	mov	r1, sp
 	bl	exception_entry
-	b	sleep_forever
+	cmp	r0, #0
+	beq	sleep_forever
+	str	r0, [sp, #EXC_FRAME_PC]		@ resume there instead
+	pop	{r0}
+	msr	spsr_cxsf, r0
+	pop	{r0-r12}
+	pop	{lr}
+	add	sp, sp, #4			@ the alignment pad
+	movs	pc, lr				@ resume; CPSR from SPSR
 ENDFUNC(\name)
 .endm
 
