@@ -83,9 +83,12 @@ const char *smp_release_refusal(unsigned idx)
 	case SMP_TIMEOUT:
 		return NULL; /* parked, or abandoned (and, if alive, parked on ABANDON) */
 	case SMP_ONLINE:
-		/* Back in the pen once its entry returned. */
-		return ack == mbox_ack(cpu->gen, MBOX_STATE_PARKED) ? NULL :
-								      "is still running its entry";
+		/* Back in the pen once its entry returned, or parked after a reset (a new epoch). */
+		if (ack == mbox_ack(cpu->gen, MBOX_STATE_PARKED) ||
+		    (mbox_ack_state(ack) == MBOX_STATE_PARKED &&
+		     readl(&mbox_slots[idx].st_epoch) != cpu->epoch))
+			return NULL;
+		return "is still running its entry";
 	case SMP_FAULTED:
 		/* Stopped for good only if it faulted on our command; else it may have come up since. */
 		return ack != mbox_ack(cpu->gen, MBOX_STATE_FAULTED) ? NULL :
