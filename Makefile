@@ -174,20 +174,29 @@ QEMU := qemu-system-arm
 QEMU_CONSOLE := -display none -chardev stdio,id=con,mux=on,signal=off -serial chardev:con -monitor none
 QEMU_ARGS := -M $(QEMU_MACHINE) -m $(QEMU_MEM) -smp $(CPUS) $(QEMU_CONSOLE) -nic none $(QEMU_QUIET)
 
-check-cpus = @test $(CPUS) -ge 1 -a $(CPUS) -le $(QEMU_MAX_CPUS) || \
-	{ echo "CPUS must be 1..$(QEMU_MAX_CPUS) on $(PLATFORM)"; exit 2; }
+# QEMU_MIN_CPUS: a machine with a fixed core count (orangepi-pc: exactly 4) refuses fewer.
+QEMU_MIN_CPUS ?= 1
+check-cpus = @test $(CPUS) -ge $(QEMU_MIN_CPUS) -a $(CPUS) -le $(QEMU_MAX_CPUS) || \
+	{ echo "CPUS must be $(QEMU_MIN_CPUS)..$(QEMU_MAX_CPUS) on $(PLATFORM)"; exit 2; }
 PFLASH = -drive if=pflash,format=raw,snapshot=on,file=$1
+# A numeric constant of the board, as board.h defines it.
+board_const = $(shell echo $1 | $(CC) -Iplatform/$(PLATFORM) -include board.h -E -P - | tail -n 1)
+# Boards without NOR flash (QEMU_FLASH = loader in platform.mk): QEMU's generic loader puts
+# muster.bin at its reset address and the whole flash image at the board's flash window in RAM.
+LOADER_FLASH = -device loader,file=$(dir $1)muster.bin,addr=$(call board_const,MUSTER_FLASH_BASE),force-raw=on \
+	-device loader,file=$1,addr=$(call board_const,PLAT_FLASH_BASE),force-raw=on
+BOOT_FLASH = $(if $(filter loader,$(QEMU_FLASH)),$(call LOADER_FLASH,$1),$(call PFLASH,$1))
 
 # `make run`: boot from flash as hardware would (no -kernel, no -bios): the demo payload, all CPUs.
 run: $(BUILD)/flash-demo.img
 	$(check-cpus)
-	$(QEMU) $(QEMU_ARGS) $(call PFLASH,$<)
+	$(QEMU) $(QEMU_ARGS) $(call BOOT_FLASH,$<)
 
 # `make run-flash`: boot whatever `make flash` wrote.
 run-flash:
 	$(check-cpus)
 	@test -f $(BUILD)/flash.img || { echo "no $(BUILD)/flash.img: run make flash first"; exit 2; }
-	$(QEMU) $(QEMU_ARGS) $(call PFLASH,$(BUILD)/flash.img)
+	$(QEMU) $(QEMU_ARGS) $(call BOOT_FLASH,$(BUILD)/flash.img)
 
 test: | deps
 	@bash tools/run-tests.sh
@@ -205,6 +214,13 @@ print-qemu:
 	@echo "QEMU_MAX_CPUS=$(QEMU_MAX_CPUS)"
 	@echo "QEMU_QUIET=$(QEMU_QUIET)"
 	@echo "QEMU_KERNEL_BOOT=$(or $(QEMU_KERNEL_BOOT),yes)"
+	@echo "QEMU_MIN_CPUS=$(QEMU_MIN_CPUS)"
+	@echo "QEMU_FLASH=$(or $(QEMU_FLASH),pflash)"
+	@echo "QEMU_SYSTEM_RESET=$(or $(QEMU_SYSTEM_RESET),yes)"
+	@echo "QEMU_STAY_UP_VARS=$(QEMU_STAY_UP_VARS)"
+	@echo "PLAT_FLASH_BASE=$(call board_const,PLAT_FLASH_BASE)"
+	@echo "MUSTER_FLASH_BASE=$(call board_const,MUSTER_FLASH_BASE)"
+	@echo "MUSTER_FLASH_SIZE=$(call board_const,MUSTER_FLASH_SIZE)"
 	@echo "PLAT_CORES_PER_CLUSTER=$$(printf '%s\n' '#include <board.h>' PLAT_CORES_PER_CLUSTER | $(CC) -Iplatform/$(PLATFORM) -E -P - | tail -n 1)"
 	@echo "MUSTER_RAM_BASE=$$(printf '%s\n' '#include <board.h>' MUSTER_RAM_BASE | $(CC) -Iplatform/$(PLATFORM) -E -P - | tail -n 1)"
 

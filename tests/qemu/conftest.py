@@ -65,24 +65,35 @@ def flash_tail(build_dir, image="flash-demo.img"):
     return tail
 
 
-SETTINGS_OFFSET = 0x40000  # muster's window; the record and payload follow (board.h)
+SETTINGS_OFFSET = 0x40000  # from PLAT_FLASH_BASE: muster's window; the record and payload follow (board.h)
 
 
 def qemu_args(build_dir, cpus, mode="bios", platform=PLATFORM, extra=(), image="flash-demo.img"):
     """QEMU arguments for one of muster's boot paths:
     pflash: the flash image as the board's NOR flash (what `make run` does, as hardware would);
     bios:   the same image through -bios; kernel: muster.elf through -kernel, with the settings
-    and payload placed behind it in flash by QEMU's generic loader."""
+    and payload placed behind it in flash by QEMU's generic loader.
+    On a board without NOR flash (platform.mk QEMU_FLASH = loader) pflash and bios both mean the
+    generic loader: the image's first MUSTER_FLASH_SIZE bytes (muster) at MUSTER_FLASH_BASE,
+    where CPU0 starts, and the whole image at the board's flash window, PLAT_FLASH_BASE."""
     s = platform_settings(platform)
     args = ["-M", s["QEMU_MACHINE"], "-m", s["QEMU_MEM"], "-smp", str(cpus)] + CONSOLE + [
             "-nic", "none"] + s["QEMU_QUIET"].split()
-    if mode == "pflash":
+    if mode in ("pflash", "bios") and s["QEMU_FLASH"] == "loader":
+        path = os.path.join(build_dir, image)
+        head = path + ".head"
+        with open(path, "rb") as src, open(head, "wb") as dst:
+            dst.write(src.read(int(s["MUSTER_FLASH_SIZE"], 0)))
+        args += ["-device", f"loader,file={head},addr={s['MUSTER_FLASH_BASE']},force-raw=on",
+                 "-device", f"loader,file={path},addr={s['PLAT_FLASH_BASE']},force-raw=on"]
+    elif mode == "pflash":
         args += ["-drive", f"if=pflash,format=raw,snapshot=on,file={os.path.join(build_dir, image)}"]
     elif mode == "bios":
         args += ["-bios", os.path.join(build_dir, image)]
     elif mode == "kernel":
         args += ["-kernel", os.path.join(build_dir, "muster.elf"), "-device",
-                 f"loader,file={flash_tail(build_dir, image)},addr=0x{SETTINGS_OFFSET:x},force-raw=on"]
+                 f"loader,file={flash_tail(build_dir, image)},"
+                 f"addr=0x{int(s['PLAT_FLASH_BASE'], 0) + SETTINGS_OFFSET:x},force-raw=on"]
     else:
         raise ValueError(mode)
     return args + list(extra)

@@ -228,6 +228,7 @@ def test_boot_from_the_prompt_runs_the_payload():
         con.close()
 
 
+@pytest.mark.skipif(S["QEMU_SYSTEM_RESET"] == "no", reason="this QEMU does not model the board's reset")
 def test_reset_reboots():
     con = Console(build("console", BOOTDELAY=10))
     try:

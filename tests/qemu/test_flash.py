@@ -12,6 +12,9 @@ from conftest import PLATFORM, boot, platform_settings
 CPUS = int(platform_settings(PLATFORM)["QEMU_MAX_CPUS"])
 RAM_BASE = int(platform_settings(PLATFORM)["MUSTER_RAM_BASE"], 0)
 PAYLOAD = 0x80000   # MUSTER_PAYLOAD_ADDR - PLAT_FLASH_BASE (board.h)
+# Where muster reads the payload: the flash offset on NOR boards, the DRAM window on orangepi-pc.
+PAYLOAD_AT = f"0x{int(platform_settings(PLATFORM)['PLAT_FLASH_BASE'], 0) + PAYLOAD:08x}"
+FEW = max(2, int(platform_settings(PLATFORM)["QEMU_MIN_CPUS"]))  # a small -smp the machine accepts
 SETTINGS = 0x40000  # MUSTER_SETTINGS_ADDR
 HALTED = r"muster> "  # the safe state: the console prompt
 
@@ -82,7 +85,7 @@ def test_corrupt_payload_is_refused_with_its_reason(tmp_path, default_build, cas
     edit, reason = CORRUPT[case]
     image = patched_image(tmp_path, default_build, edit)
     run = boot(os.path.dirname(image), CPUS, "pflash", image="flash.img", until=HALTED)
-    assert run.has(r"^boot: payload at 0x00080000 refused: " + reason + r"( .*)?$"), run.output
+    assert run.has(r"^boot: payload at " + PAYLOAD_AT + r" refused: " + reason + r"( .*)?$"), run.output
     assert run.has(r"^boot: no payload started$"), run.output
     assert not run.has(r"starting|^demo:"), run.output  # no jump
     assert run.summary() == (CPUS, CPUS)
@@ -93,7 +96,7 @@ def test_bad_data_crc_is_refused(tmp_path, default_build):
     data[PAYLOAD + 64 + 100] ^= 0xFF
     (tmp_path / "flash.img").write_bytes(data)
     run = boot(str(tmp_path), CPUS, "pflash", image="flash.img", until=HALTED)
-    assert run.has(r"^boot: payload at 0x00080000 refused: bad data CRC: stored 0x[0-9a-f]{8}, "
+    assert run.has(r"^boot: payload at " + PAYLOAD_AT + r" refused: bad data CRC: stored 0x[0-9a-f]{8}, "
                    r"computed 0x[0-9a-f]{8} over \d+ bytes$"), run.output
     assert not run.has(r"starting"), run.output
 
@@ -102,7 +105,7 @@ def test_empty_flash_is_refused(default_build):
     """muster.bin alone: erased flash behind it, no settings, no payload."""
     run = boot(default_build, CPUS, "bios", image="muster.bin", until=HALTED, timeout=30)
     assert run.has(r"^settings: warning: no settings record \(magic 0x[0-9a-f]{8}\); using defaults$"), run.output
-    assert run.has(r"^boot: payload at 0x00080000 refused: bad magic 0x[0-9a-f]{8}"), run.output
+    assert run.has(r"^boot: payload at " + PAYLOAD_AT + r" refused: bad magic 0x[0-9a-f]{8}"), run.output
 
 
 def test_corrupt_settings_fall_back_to_defaults(tmp_path, default_build):
@@ -120,16 +123,16 @@ def test_corrupt_settings_fall_back_to_defaults(tmp_path, default_build):
 def test_settings_record_sets_timeout_and_delay():
     from conftest import build
     out = build("settings", ACK_TIMEOUT_MS=1234, BOOTDELAY=1, BOOTARGS="quiet x=1")
-    run = boot(out, 2, "pflash")
+    run = boot(out, FEW, "pflash")
     assert run.has(r'^settings: acknowledgment timeout 1234 ms, boot delay 1000 ms, '
                    r'boot arguments "quiet x=1"$'), run.output
-    assert run.has(r"^smp: 2 CPUs reported, acknowledgment timeout 1234 ms$"), run.output
+    assert run.has(rf"^smp: {FEW} CPUs reported, acknowledgment timeout 1234 ms$"), run.output
     assert run.has(r"^autoboot: booting in 1 s, press any key to stop$"), run.output
 
 
 def test_a_key_stops_autoboot():
     from conftest import build
     out = build("autoboot", BOOTDELAY=5)
-    run = boot(out, 2, "pflash", send=(r"autoboot: booting in 5 s", "x"),
+    run = boot(out, FEW, "pflash", send=(r"autoboot: booting in 5 s", "x"),
                until=r"autoboot: stopped by a key")
     assert not run.has(r"^boot: "), run.output
