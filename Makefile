@@ -152,7 +152,8 @@ $(BUILD)/flash-demo.img: $(BUILD)/muster.bin $(BUILD)/payload-demo.bin tools/mkf
 # without KERNEL the payload is the SMP demo.
 flash: $(BUILD)/muster.bin $(BUILD)/payload-demo.bin | deps
 	$(MKFLASH) --muster $(BUILD)/muster.bin --out $(BUILD)/flash.img --bootargs "$(BOOTARGS)" \
-		$(if $(KERNEL),--kernel $(KERNEL) $(if $(DTB),--dtb $(DTB)) $(if $(INITRD),--initrd $(INITRD)), \
+		$(if $(KERNEL),--kernel $(KERNEL) $(if $(DTB),--dtb $(DTB)) $(if $(INITRD),--initrd $(INITRD)) \
+			$(if $(KERNEL_ONLY),--kernel-only), \
 		--standalone $(BUILD)/payload-demo.bin)
 
 $(BUILD)/size.txt: $(BUILD)/muster.elf $(BUILD)/muster.bin

@@ -98,6 +98,8 @@ def main():
     ap.add_argument("--kernel", help="a Linux zImage")
     ap.add_argument("--dtb")
     ap.add_argument("--initrd")
+    ap.add_argument("--kernel-only", action="store_true",
+                    help="a kernel image (mkimage -T kernel) with the prepared DTB appended to the zImage")
     ap.add_argument("--bootargs", default="")
     ap.add_argument("--ack-timeout-ms", type=int, default=0)
     ap.add_argument("--bootdelay-ms", type=int, default=2000)
@@ -120,7 +122,18 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         uimg = os.path.join(tmp, "payload.uimg")
-        if a.kernel:
+        if a.kernel and a.kernel_only:
+            if not a.dtb or a.initrd:
+                die("KERNEL_ONLY=1 takes KERNEL and DTB (appended to the zImage), no INITRD")
+            dtb = os.path.join(tmp, "board.dtb")
+            prepare_dtb(a.dtb, dtb, b, a.bootargs, None)
+            zimage = os.path.join(tmp, "zImage-dtb")
+            with open(zimage, "wb") as f:
+                f.write(open(a.kernel, "rb").read() + open(dtb, "rb").read())
+            run("mkimage", "-A", "arm", "-O", "linux", "-T", "kernel", "-C", "none",
+                "-a", f"0x{b['PLAT_LINUX_LOAD']:x}", "-e", f"0x{b['PLAT_LINUX_LOAD']:x}",
+                "-n", "linux-appended-dtb", "-d", zimage, uimg)
+        elif a.kernel:
             if not a.dtb:
                 die("a Linux payload needs DTB=...")
             dtb = os.path.join(tmp, "board.dtb")

@@ -63,3 +63,17 @@ def test_linux_skips_a_core_that_failed_in_muster(linux):
     assert not run.has(r"failed to come online|failed to boot"), run.output
     # Linux did not spend its 1 s per-CPU wait on the dead core.
     assert linux_bringup_seconds(run) < 1.0, run.output
+
+
+def test_kernel_image_with_appended_dtb_boots_on_every_cpu(linux):
+    """A plain kernel image (mkimage -T kernel): the zImage carries its DTB, r2 = 0."""
+    out = os.path.join("build", "test", "linux-kernel-only")
+    subprocess.run(["make", "-s", "--no-print-directory", f"BUILD={out}", "flash", "BOOTDELAY=0",
+                    "KERNEL_ONLY=1", f"KERNEL={linux}/vmlinuz", f"DTB={linux}/vexpress-v2p-ca9.dtb",
+                    "BOOTARGS=console=ttyAMA0"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    run = boot(os.path.join(ROOT, out), 4, "pflash", image="flash.img", timeout=240,
+               until=r"smp: Brought up 1 node, \d+ CPUs")
+    assert run.has(r"^boot: kernel image 'linux-appended-dtb': \d+ bytes, load 0x60008000"), run.output
+    assert run.has(r"^boot: warning: no device tree in the image: the kernel must carry its own"), run.output
+    assert run.has(r"^boot: starting Linux at 0x60008000, device tree at 0x00000000$"), run.output
+    assert run.has(r"smp: Brought up 1 node, 4 CPUs$"), run.output
