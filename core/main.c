@@ -6,12 +6,7 @@
 #include <muster/shell.h>
 #include <muster/smp.h>
 
-#ifndef MUSTER_VERSION
-#define MUSTER_VERSION "unknown"
-#endif
-#ifndef MUSTER_BUILD_ID
-#define MUSTER_BUILD_ID "unknown"
-#endif
+#include <muster/version.h>
 #ifndef MUSTER_BOOT_RETRIES
 #define MUSTER_BOOT_RETRIES 0 /* rounds of re-release for CPUs that missed their deadline */
 #endif

@@ -11,12 +11,7 @@
 #include <muster/shell.h>
 #include <muster/smp.h>
 
-#ifndef MUSTER_VERSION
-#define MUSTER_VERSION "unknown"
-#endif
-#ifndef MUSTER_BUILD_ID
-#define MUSTER_BUILD_ID "unknown"
-#endif
+#include <muster/version.h>
 
 #define CTRL_C 0x03
 #define MD_MAX_UNITS 4096U
@@ -187,10 +182,19 @@ static int read_unit(uint32_t addr, unsigned width, uint32_t *value)
 	return rc;
 }
 
-static int check_alignment(uint32_t addr, unsigned width)
+/* The checks md and mw share: count in range, aligned, inside the 32-bit address space. */
+static int check_units(uint32_t addr, unsigned width, uint32_t count)
 {
+	if (count == 0 || count > MD_MAX_UNITS) {
+		con_printf("error: count %lu out of range 1..%u\n", (unsigned long)count, MD_MAX_UNITS);
+		return -1;
+	}
 	if (addr & (width - 1U)) {
 		con_printf("error: 0x%08lx is not %u-byte aligned\n", (unsigned long)addr, width);
+		return -1;
+	}
+	if ((uint64_t)addr + (uint64_t)count * width > 0x100000000ULL) {
+		con_puts("error: the range runs past the end of the address space\n");
 		return -1;
 	}
 	return 0;
@@ -209,16 +213,8 @@ static int cmd_md(int argc, char **argv)
 		return bad_number("address", argv[1]);
 	if (argc > 2 && parse_u32(argv[2], &count))
 		return bad_number("count", argv[2]);
-	if (count == 0 || count > MD_MAX_UNITS) {
-		con_printf("error: count %lu out of range 1..%u\n", (unsigned long)count, MD_MAX_UNITS);
+	if (check_units(addr, width, count))
 		return -1;
-	}
-	if (check_alignment(addr, width))
-		return -1;
-	if ((uint64_t)addr + (uint64_t)count * width > 0x100000000ULL) {
-		con_puts("error: the range runs past the end of the address space\n");
-		return -1;
-	}
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t a = addr + i * width, v;
 
@@ -254,18 +250,9 @@ static int cmd_mw(int argc, char **argv)
 		con_printf("error: value 0x%lx does not fit %u byte(s)\n", (unsigned long)value, width);
 		return -1;
 	}
-	if (count == 0 || count > MD_MAX_UNITS) {
-		con_printf("error: count %lu out of range 1..%u\n", (unsigned long)count, MD_MAX_UNITS);
+	if (check_units(addr, width, count))
 		return -1;
-	}
-	if (check_alignment(addr, width))
-		return -1;
-	if ((uint64_t)addr + (uint64_t)count * width > 0x100000000ULL) {
-		con_puts("error: the range runs past the end of the address space\n");
-		return -1;
-	}
-	if (in_window(addr, 1, MUSTER_RAM_BASE, MUSTER_RAM_SIZE) ||
-	    in_window(addr + count * width - 1U, 1, MUSTER_RAM_BASE, MUSTER_RAM_SIZE)) {
+	if (addr < MUSTER_RAM_BASE + MUSTER_RAM_SIZE && MUSTER_RAM_BASE < addr + count * width) {
 		con_puts("error: refusing to write muster's own memory (mailbox, data, stacks)\n");
 		return -1;
 	}

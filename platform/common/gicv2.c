@@ -30,8 +30,10 @@ void gic_send_sgi(uintptr_t gicd, unsigned target_cpu_if, unsigned sgi)
 	mmio_write32(gicd + GICD_SGIR, ((1U << target_cpu_if) << 16) | (sgi & 0xfU));
 }
 
-void gic_ack_pending(uintptr_t gicc)
+void gic_wait_interrupt(uintptr_t gicc)
 {
+	dsb(); /* our status stores complete before we sleep */
+	wfi();
 	uint32_t iar = mmio_read32(gicc + GICC_IAR);
 
 	/* An SGI left pending would end every later WFI at once: acknowledge and complete it. */

@@ -7,7 +7,8 @@
 void gic_dist_enable(uintptr_t gicd);
 void gic_cpu_enable(uintptr_t gicc);
 void gic_send_sgi(uintptr_t gicd, unsigned target_cpu_if, unsigned sgi);
-void gic_ack_pending(uintptr_t gicc);
+/* DSB, WFI, then acknowledge and complete whatever woke this CPU (spurious wake-ups included). */
+void gic_wait_interrupt(uintptr_t gicc);
 unsigned gic_cpu_count(uintptr_t gicd); /* CPU interfaces the distributor serves, 1..8 */
 
 #endif

@@ -145,9 +145,7 @@ void plat_wake_cpu(unsigned idx)
 
 void plat_cpu_idle(void)
 {
-	dsb(); /* our status stores complete before we sleep */
-	wfi();
-	gic_ack_pending(H3_GICC_BASE);
+	gic_wait_interrupt(H3_GICC_BASE);
 }
 
 int plat_cpu_power_on(unsigned idx)

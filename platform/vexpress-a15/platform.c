@@ -66,9 +66,7 @@ void plat_wake_cpu(unsigned idx)
 
 void plat_cpu_idle(void)
 {
-	dsb(); /* our status stores complete before we sleep */
-	wfi();
-	gic_ack_pending(A15_GICC_BASE);
+	gic_wait_interrupt(A15_GICC_BASE);
 }
 
 static __attribute__((noreturn)) void sys_cfg(unsigned function)

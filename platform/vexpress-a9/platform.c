@@ -71,9 +71,7 @@ void plat_wake_cpu(unsigned idx)
 
 void plat_cpu_idle(void)
 {
-	dsb(); /* our status stores complete before we sleep */
-	wfi();
-	gic_ack_pending(A9_GICC_BASE);
+	gic_wait_interrupt(A9_GICC_BASE);
 }
 
 __attribute__((noreturn)) void plat_system_off(void)

@@ -67,9 +67,7 @@ void plat_wake_cpu(unsigned idx)
 
 void plat_cpu_idle(void)
 {
-	dsb(); /* our status stores complete before we sleep */
-	wfi();
-	gic_ack_pending(VIRT_GICC_BASE);
+	gic_wait_interrupt(VIRT_GICC_BASE);
 }
 
 static __attribute__((noreturn)) void gpio_pwr(unsigned pin)
