@@ -73,11 +73,12 @@ static bool fault_is_this_boots(unsigned idx)
 
 const char *smp_release_refusal(unsigned idx)
 {
+	if (idx >= cpu_total)
+		return "is not reported by the hardware";
+
 	const struct smp_cpu *cpu = &smp_cpus[idx];
 	uint32_t ack = readl(&mbox_slots[idx].st_ack);
 
-	if (idx >= cpu_total)
-		return "is not reported by the hardware";
 	switch (cpu->state) {
 	case SMP_OFF:
 	case SMP_TIMEOUT:
