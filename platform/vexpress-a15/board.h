@@ -51,12 +51,6 @@
 
 /* Motherboard peripherals, "Cortex-A Series" map [MB], as QEMU places them [QEMU]. */
 #define V2M_SYSREGS_BASE 0x1c010000
-#define V2M_SYS_CFGDATA 0xa0 /* [MB] 4.3.17: motherboard configuration controller */
-#define V2M_SYS_CFGCTRL 0xa4
-#define V2M_CFG_START (1U << 31)
-#define V2M_CFG_WRITE (1U << 30)
-#define V2M_CFG_FUNC_SHUTDOWN 8 /* [MB] 4.3.17 function codes; QEMU arm_sysctl honours both */
-#define V2M_CFG_FUNC_REBOOT 9
 #define V2M_UART0_BASE 0x1c090000 /* PL011 */
 #define V2M_UART_CLK_HZ 24000000  /* [MB] OSC2, the UART reference clock */
 

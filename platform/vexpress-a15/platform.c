@@ -5,6 +5,7 @@
 #include "../common/gentimer.h"
 #include "../common/gicv2.h"
 #include "../common/pl011.h"
+#include "../common/v2m_syscfg.h"
 
 static uint64_t time_start; /* CNTPCT at plat_early_init: the counter runs from power-on */
 
@@ -69,22 +70,12 @@ void plat_cpu_idle(void)
 	gic_wait_interrupt(A15_GICC_BASE);
 }
 
-static __attribute__((noreturn)) void sys_cfg(unsigned function)
-{
-	mmio_write32(V2M_SYSREGS_BASE + V2M_SYS_CFGDATA, 0);
-	/* Motherboard site 0, device 0: the power controller ([MB] 4.3.17). */
-	mmio_write32(V2M_SYSREGS_BASE + V2M_SYS_CFGCTRL,
-		     V2M_CFG_START | V2M_CFG_WRITE | (function << 20));
-	for (;;)
-		wfi();
-}
-
 __attribute__((noreturn)) void plat_system_off(void)
 {
-	sys_cfg(V2M_CFG_FUNC_SHUTDOWN);
+	v2m_sys_cfg(V2M_SYSREGS_BASE, V2M_CFG_FUNC_SHUTDOWN);
 }
 
 __attribute__((noreturn)) void plat_system_reset(void)
 {
-	sys_cfg(V2M_CFG_FUNC_REBOOT);
+	v2m_sys_cfg(V2M_SYSREGS_BASE, V2M_CFG_FUNC_REBOOT);
 }

@@ -1,6 +1,6 @@
 # vexpress-a15: build flags and QEMU settings.
 PLAT_CFLAGS := -mcpu=cortex-a15 -marm -mfloat-abi=soft
-PLAT_SRCS := platform/vexpress-a15/platform.c platform/common/pl011.c platform/common/gicv2.c \
+PLAT_SRCS := platform/vexpress-a15/platform.c platform/common/pl011.c platform/common/v2m_syscfg.c platform/common/gicv2.c \
 	platform/common/gentimer.c
 QEMU_MACHINE := vexpress-a15
 QEMU_MEM := 128M

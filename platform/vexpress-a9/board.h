@@ -42,13 +42,6 @@
 #define V2M_SYSREGS_BASE 0x10000000
 #define V2M_SYS_FLAGSSET 0x30  /* [MB] 4.3.8: boot flags, written by Linux's vexpress SMP code */
 #define V2M_SYS_FLAGSCLR 0x34
-#define V2M_SYS_CFGDATA 0xa0   /* [MB] 4.3.17: motherboard configuration controller */
-#define V2M_SYS_CFGCTRL 0xa4
-#define V2M_SYS_CFGSTAT 0xa8
-#define V2M_CFG_START (1U << 31)
-#define V2M_CFG_WRITE (1U << 30)
-#define V2M_CFG_FUNC_SHUTDOWN 8 /* [MB] 4.3.17 function codes; QEMU arm_sysctl honours it */
-#define V2M_CFG_FUNC_REBOOT 9
 #define V2M_SP810_BASE 0x10001000 /* [MB] system controller: selects SP804 reference clocks */
 #define V2M_SP810_SCCTRL 0x00
 #define V2M_SP810_TIMER0_1MHZ (1U << 15) /* TimerEn0Sel: TIMCLK (1 MHz) instead of REFCLK (32 kHz) */

@@ -5,6 +5,7 @@
 #include "../common/gicv2.h"
 #include "../common/pl011.h"
 #include "../common/sp804.h"
+#include "../common/v2m_syscfg.h"
 
 static uint64_t time_high;  /* upper bits of the extended SP804 count (CPU0 only) */
 static uint32_t time_last;
@@ -76,21 +77,12 @@ void plat_cpu_idle(void)
 
 __attribute__((noreturn)) void plat_system_off(void)
 {
-	mmio_write32(V2M_SYSREGS_BASE + V2M_SYS_CFGDATA, 0);
-	/* Motherboard site 0, device 0: the power controller ([MB] 4.3.17). */
-	mmio_write32(V2M_SYSREGS_BASE + V2M_SYS_CFGCTRL,
-		     V2M_CFG_START | V2M_CFG_WRITE | (V2M_CFG_FUNC_SHUTDOWN << 20));
-	for (;;)
-		wfi();
+	v2m_sys_cfg(V2M_SYSREGS_BASE, V2M_CFG_FUNC_SHUTDOWN);
 }
 
 __attribute__((noreturn)) void plat_system_reset(void)
 {
-	mmio_write32(V2M_SYSREGS_BASE + V2M_SYS_CFGDATA, 0);
-	mmio_write32(V2M_SYSREGS_BASE + V2M_SYS_CFGCTRL,
-		     V2M_CFG_START | V2M_CFG_WRITE | (V2M_CFG_FUNC_REBOOT << 20));
-	for (;;)
-		wfi();
+	v2m_sys_cfg(V2M_SYSREGS_BASE, V2M_CFG_FUNC_REBOOT);
 }
 
 void plat_linux_smp_prepare(void)
