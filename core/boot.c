@@ -5,6 +5,7 @@
 #include <muster/boot.h>
 #include <muster/console.h>
 #include <muster/cpu.h>
+#include <muster/endian.h>
 #include <muster/fdt.h>
 #include <muster/smp.h>
 #include <muster/uimage.h>
@@ -115,8 +116,7 @@ static int boot_linux(const struct uimage_info *info, const struct settings *s)
 
 	for (unsigned i = 1; i < info->nparts; i++) {
 		const uint8_t *p = img + info->part[i].offset;
-		uint32_t magic = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-		if (magic == FDT_MAGIC && !dtb)
+		if (get_be32(p) == FDT_MAGIC && !dtb)
 			dtb = &info->part[i];
 		else if (!initrd)
 			initrd = &info->part[i];
@@ -144,18 +144,14 @@ static int boot_linux(const struct uimage_info *info, const struct settings *s)
 	void *fdt = (void *)PLAT_LINUX_DTB_ADDR;
 
 	if (initrd) {
-		uint32_t len;
-		const uint8_t *start = fdt_find_prop(fdt, "/chosen", "linux,initrd-start", &len);
-		const uint8_t *end = fdt_find_prop(fdt, "/chosen", "linux,initrd-end", &len);
-		if (!start || !end) {
+		uint32_t lo, hi;
+
+		if (fdt_get_cell(fdt, "/chosen", "linux,initrd-start", &lo) ||
+		    fdt_get_cell(fdt, "/chosen", "linux,initrd-end", &hi)) {
 			con_puts("boot: the image has an initrd but the device tree has no "
 				 "/chosen/linux,initrd-start and -end (make flash writes them)\n");
 			return -1;
 		}
-		uint32_t lo = ((uint32_t)start[len - 4] << 24) | ((uint32_t)start[len - 3] << 16) |
-			      ((uint32_t)start[len - 2] << 8) | start[len - 1];
-		uint32_t hi = ((uint32_t)end[len - 4] << 24) | ((uint32_t)end[len - 3] << 16) |
-			      ((uint32_t)end[len - 2] << 8) | end[len - 1];
 		if (hi - lo != initrd->size) {
 			con_printf("boot: the device tree's initrd range holds %lu bytes, the image's "
 				   "initrd is %lu\n",

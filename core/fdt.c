@@ -2,6 +2,7 @@
 #include <string.h>
 #include <stdio.h>
 
+#include <muster/endian.h>
 #include <muster/fdt.h>
 
 #define FDT_BEGIN_NODE 1U
@@ -16,15 +17,9 @@ struct fdt_header {
 		last_comp_version, boot_cpuid_phys, size_dt_strings, size_dt_struct;
 };
 
-static uint32_t be32(const void *p)
-{
-	const uint8_t *b = p;
-	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
-}
-
 static uint32_t hdr(const void *fdt, unsigned field)
 {
-	return be32((const uint8_t *)fdt + field * 4U);
+	return get_be32((const uint8_t *)fdt + field * 4U);
 }
 
 uint32_t fdt_totalsize(const void *fdt)
@@ -72,7 +67,7 @@ static uint32_t next_token(struct walk *w, const char **name, uint8_t **value, u
 	for (;;) {
 		if (w->off + 4 > w->end)
 			return FDT_END;
-		uint32_t tok = be32(w->base + w->off);
+		uint32_t tok = get_be32(w->base + w->off);
 		w->off += 4;
 		if (tok == FDT_NOP)
 			continue;
@@ -88,7 +83,7 @@ static uint32_t next_token(struct walk *w, const char **name, uint8_t **value, u
 		if (tok == FDT_PROP) {
 			if (w->off + 8 > w->end)
 				return FDT_END;
-			uint32_t l = be32(w->base + w->off), nameoff = be32(w->base + w->off + 4);
+			uint32_t l = get_be32(w->base + w->off), nameoff = get_be32(w->base + w->off + 4);
 			w->off += 8;
 			if (l > w->end - w->off || nameoff >= w->strings_size)
 				return FDT_END;
@@ -159,6 +154,17 @@ void *fdt_find_prop(void *fdt, const char *path, const char *prop, uint32_t *len
 	}
 }
 
+int fdt_get_cell(void *fdt, const char *path, const char *prop, uint32_t *out)
+{
+	uint32_t len;
+	const uint8_t *value = fdt_find_prop(fdt, path, prop, &len);
+
+	if (!value || len < 4)
+		return -1;
+	*out = get_be32(value + len - 4); /* the low cell: one- or two-cell values below 4 GiB */
+	return 0;
+}
+
 int fdt_set_string_inplace(void *fdt, const char *path, const char *prop, const char *value)
 {
 	uint32_t len;
@@ -209,7 +215,7 @@ int fdt_for_each_cpu(void *fdt, void (*fn)(uint32_t reg, char *status, uint32_t 
 				return count;
 		} else if (tok == FDT_PROP) {
 			if (depth == 3 && in_cpu && strcmp(name, "reg") == 0 && l >= 4) {
-				reg = be32(value + l - 4); /* the last cell: one- or two-cell addresses */
+				reg = get_be32(value + l - 4); /* the last cell: one- or two-cell addresses */
 				have_reg = 1;
 			} else if (depth == 3 && in_cpu && strcmp(name, "status") == 0) {
 				status = (char *)value;

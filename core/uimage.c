@@ -3,13 +3,8 @@
 #include <string.h>
 
 #include <muster/crc32.h>
+#include <muster/endian.h>
 #include <muster/uimage.h>
-
-/* The header is big-endian; read it byte by byte (the image may sit anywhere, aligned or not). */
-static uint32_t be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
 
 #define FAIL(...)                                                                                  \
 	do {                                                                                       \
@@ -52,7 +47,7 @@ static int parse_multi(const uint8_t *data, uint32_t size, struct uimage_info *i
 		if (off + 4 > size)
 			FAIL("multi-file image: its size table runs past the data (%lu bytes)",
 			     (unsigned long)size);
-		uint32_t len = be32(data + off);
+		uint32_t len = get_be32(data + off);
 		off += 4;
 		if (len == 0)
 			break;
@@ -84,20 +79,20 @@ int uimage_verify(const uint8_t *img, size_t avail, const struct uimage_policy *
 		FAIL("image truncated: %lu bytes available, the header needs %d", (unsigned long)avail,
 		     UIMAGE_HEADER_SIZE);
 	memcpy(hdr, img, sizeof(hdr));
-	if (be32(hdr) != UIMAGE_MAGIC)
-		FAIL("bad magic 0x%08lx (a uImage starts with 0x%08lx)", (unsigned long)be32(hdr),
+	if (get_be32(hdr) != UIMAGE_MAGIC)
+		FAIL("bad magic 0x%08lx (a uImage starts with 0x%08lx)", (unsigned long)get_be32(hdr),
 		     (unsigned long)UIMAGE_MAGIC);
-	uint32_t hcrc = be32(hdr + 4);
+	uint32_t hcrc = get_be32(hdr + 4);
 	memset(hdr + 4, 0, 4); /* the header CRC is computed with its own field zeroed */
 	uint32_t calc = crc32(0, hdr, sizeof(hdr));
 	if (calc != hcrc)
 		FAIL("bad header CRC: stored 0x%08lx, computed 0x%08lx", (unsigned long)hcrc,
 		     (unsigned long)calc);
 
-	info->data_size = be32(img + 12);
-	info->load = be32(img + 16);
-	info->entry = be32(img + 20);
-	uint32_t dcrc = be32(img + 24);
+	info->data_size = get_be32(img + 12);
+	info->load = get_be32(img + 16);
+	info->entry = get_be32(img + 20);
+	uint32_t dcrc = get_be32(img + 24);
 	info->os = img[28];
 	uint32_t arch = img[29];
 	info->type = img[30];

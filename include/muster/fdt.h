@@ -14,6 +14,9 @@ uint32_t fdt_totalsize(const void *fdt);
 /* Find property `prop` of the node at absolute `path` ("/chosen"); its value and length, or NULL. */
 void *fdt_find_prop(void *fdt, const char *path, const char *prop, uint32_t *len);
 
+/* The last 32-bit cell of a property (a one- or two-cell number): 0, or -1 if absent or short. */
+int fdt_get_cell(void *fdt, const char *path, const char *prop, uint32_t *out);
+
 /*
  * Overwrite a string property in place: the new value (with its NUL) must fit the old length;
  * the rest is filled with NULs. 0, or -1 (absent, or too long).

@@ -311,7 +311,7 @@ static void test_fdt_against_dtc(void **state)
 		 "  cpu@0 { device_type = \"cpu\"; reg = <0>; status = \"okay\"; };\\n"
 		 "  cpu@1 { device_type = \"cpu\"; reg = <1>; status = \"okay\"; };\\n"
 		 "  cpu@2 { device_type = \"cpu\"; reg = <2>; status = \"okay\"; };\\n"
-		 "  cpu@3 { device_type = \"cpu\"; reg = <3>; };\\n };\\n};\\n' > t.dts && dtc -q -O dtb -o t.dtb t.dts",
+		 "  cpu@3 { device_type = \"cpu\"; reg = <3>; };\\n };\\n short { x = [01 02]; };\\n};\\n' > t.dts && dtc -q -O dtb -o t.dtb t.dts",
 		 tmpdir);
 	run(cmd);
 	snprintf(path, sizeof(path), "%s/t.dtb", tmpdir);
@@ -326,6 +326,12 @@ static void test_fdt_against_dtc(void **state)
 	assert_string_equal(ba, "console=ttyAMA0 padding-padding-padding");
 	assert_null(fdt_find_prop(fdt, "/nope", "bootargs", &plen));
 	assert_null(fdt_find_prop(fdt, "/chosen", "nope", &plen));
+	uint32_t cell;
+	assert_int_equal(fdt_get_cell(fdt, "/cpus/cpu@3", "reg", &cell), 0);
+	assert_int_equal(cell, 3);
+	assert_int_equal(fdt_get_cell(fdt, "/chosen", "nope", &cell), -1);
+	assert_int_equal(fdt_get_cell(fdt, "/cpus/cpu@0", "device_type", &cell), 0); /* "cpu\0" is 4 bytes */
+	assert_int_equal(fdt_get_cell(fdt, "/short", "x", &cell), -1); /* 2 bytes: too short for a cell */
 	assert_int_equal(fdt_set_string_inplace(fdt, "/chosen", "bootargs", "quiet"), 0);
 	assert_int_equal(fdt_set_string_inplace(fdt, "/chosen", "bootargs",
 						"this one is far too long to fit where the old one was"), -1);
