@@ -15,7 +15,7 @@
 #define FAULT_ABORT 3   /* take a data abort at the stage */
 #define FAULT_HANG 4    /* hang at the stage (e.g. after PROCEED, before acknowledging it) */
 #define FAULT_SPURIOUS_SEV 5 /* CPU0 sends SEVs and SGIs to every parked CPU during bring-up */
-#define FAULT_GARBAGE 6 /* CPU0 sees the mailbox area filled with garbage before boot */
+/* 6 is unused: garbage over the mailbox is loaded by QEMU itself before boot (tests/qemu). */
 #define FAULT_NO_WAKE 7 /* the releaser publishes but never sends the wake-up */
 
 #define FAULT_ALL_CPUS 255 /* MUSTER_FAULT_CPU for "every secondary" (make FAULT_CPU=all) */
