@@ -198,11 +198,32 @@ static bool poll_one(unsigned idx, uint64_t now, uint64_t timeout_us, uint32_t e
 	return false;
 }
 
+/*
+ * FAULT_NO_WAKE only: let every target reach its pen and fall asleep before the release. A CPU
+ * still awake when its command and verdict land needs no wake-up, so it would hide the missing one.
+ */
+static void settle_before_release(uint32_t mask)
+{
+	if (!fault_active(FAULT_NO_WAKE))
+		return;
+	uint64_t start = plat_time_us();
+
+	for (unsigned idx = 1; idx < cpu_total; idx++)
+		while ((mask & (1U << idx)) && (readl(&mbox_slots[idx].st_stage) & 0xffU) != MBOX_STAGE_PEN &&
+		       plat_time_us() - start < (uint64_t)ack_timeout_ms * 1000U)
+			cpu_relax();
+	start = plat_time_us();
+	while (plat_time_us() - start < 100000U) /* from its PEN breadcrumb to WFI is a few instructions */
+		cpu_relax();
+}
+
 uint32_t smp_release(uint32_t mask, uint32_t entry, uint32_t arg)
 {
 	uint32_t pending = 0, online = 0;
-	uint64_t now = plat_time_us();
 	const uint64_t timeout_us = (uint64_t)ack_timeout_ms * 1000U;
+
+	settle_before_release(mask);
+	uint64_t now = plat_time_us();
 
 	for (unsigned idx = 1; idx < cpu_total; idx++) {
 		if ((mask & (1U << idx)) && releasable(idx)) {

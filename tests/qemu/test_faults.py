@@ -113,8 +113,9 @@ def test_spurious_wakeups_during_bring_up_release_nothing_early():
 
 def test_missing_wakeup_is_visible():
     """Parked CPUs sleep in WFI: a release without its SGI must not get through (QEMU's WFE would hide it).
-    A CPU still awake when the command lands may take it, but then sleeps waiting for the verdict
-    and, never woken, cannot acknowledge it: either way no secondary comes online."""
+    The no-wake build lets every target fall asleep before it releases (a CPU still awake needs no
+    wake-up). A CPU that a spurious wake-up lets take the command then sleeps waiting for the
+    verdict and, never woken, cannot acknowledge it: either way no secondary comes online."""
     out = build("no-wake", FAULT="no-wake", ACK_TIMEOUT_MS=1000)
     run = boot(out, CPUS)
     for idx in range(1, CPUS):
