@@ -81,7 +81,8 @@ ASFLAGS := $(PLAT_CFLAGS) -g -D__ASSEMBLER__
 LDFLAGS := $(PLAT_CFLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
 	-Wl,--fatal-warnings -Wl,--no-warn-rwx-segments -Wl,-z,noexecstack
 
-SRCS := boot/start.S smp/mailbox.c smp/pen.c smp/coordinator.c smp/report.c smp/secondary.c \
+SRCS := boot/start.S boot/monitor.S smp/mailbox.c smp/pen.c smp/coordinator.c smp/report.c smp/secondary.c \
+	smp/psci.c smp/bakery.c \
 	core/main.c core/console.c core/exception.c core/syscalls.c core/boot.c core/uimage.c \
 	core/crc32.c core/fdt.c core/settings.c core/cmdline.c core/shell.c core/probe.S $(PLAT_SRCS) $(if $(FAULT),core/fault.c)
 OBJS := $(addprefix $(BUILD)/,$(addsuffix .o,$(basename $(SRCS))))
@@ -167,6 +168,8 @@ size: $(BUILD)/size.txt
 include tests/host/host.mk
 # libFuzzer over the console parser and image checks (fuzz, fuzz-short).
 include tests/fuzz/fuzz.mk
+# The bare-metal PSCI conformance payload (boards with PLAT_HAS_PSCI).
+-include payload/psci-test/psci-test.mk
 
 -include $(OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(BUILD)/muster.ld.d $(BUILD)/payload.ld.d
 

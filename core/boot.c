@@ -7,6 +7,7 @@
 #include <muster/cpu.h>
 #include <muster/endian.h>
 #include <muster/fdt.h>
+#include <muster/psci.h>
 #include <muster/smp.h>
 #include <muster/uimage.h>
 
@@ -97,13 +98,19 @@ static void mark_cpu(uint32_t reg, char *status, uint32_t status_len, void *ctx)
 	m->marked++;
 }
 
-static int start_linux(uint32_t entry, uint32_t dtb)
+static int start_linux(uint32_t entry, uint32_t dtb, bool psci)
 {
 	con_printf("boot: starting Linux at 0x%08lx, device tree at 0x%08lx\n", (unsigned long)entry,
 		   (unsigned long)dtb);
 	print_timing();
 	/* ARM boot protocol: r0 = 0, r1 = machine type, r2 = device tree; SVC, IRQs masked, MMU off. */
 	dsb(); /* the copies complete before the kernel's first fetch */
+#if PLAT_HAS_PSCI
+	if (psci)
+		return psci_boot_os(entry, 0, PLAT_LINUX_MACH_TYPE, dtb); /* returns only on failure */
+#else
+	(void)psci;
+#endif
 	((void (*)(uint32_t, uint32_t, uint32_t))(uintptr_t)entry)(0, PLAT_LINUX_MACH_TYPE, dtb);
 	return -1; /* not reached */
 }
@@ -128,7 +135,7 @@ static int boot_linux(const struct uimage_info *info, const struct settings *s)
 		copy_timed((void *)info->load, img + kernel->offset, kernel->size);
 		if (linux_handoff_secondaries() != 0)
 			return -1;
-		return start_linux(info->entry, 0);
+		return start_linux(info->entry, 0, false);
 	}
 	if (fdt_check(img + dtb->offset, dtb->size, why, sizeof(why))) {
 		con_printf("boot: %s\n", why);
@@ -174,9 +181,14 @@ static int boot_linux(const struct uimage_info *info, const struct settings *s)
 	con_printf("boot: device tree: %d CPU nodes, %u marked failed\n", cpus, marks.marked);
 
 	copy_timed((void *)info->load, img + kernel->offset, kernel->size);
+	/* A device tree that asks for PSCI gets it: the secondaries stay in muster's pen. */
+#if PLAT_HAS_PSCI
+	if (psci_requested(fdt))
+		return start_linux(info->entry, PLAT_LINUX_DTB_ADDR, true);
+#endif
 	if (linux_handoff_secondaries() != 0)
 		return -1;
-	return start_linux(info->entry, PLAT_LINUX_DTB_ADDR);
+	return start_linux(info->entry, PLAT_LINUX_DTB_ADDR, false);
 }
 
 int linux_handoff_secondaries(void)

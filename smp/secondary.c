@@ -12,19 +12,35 @@ void secondary_main(unsigned idx) __attribute__((noreturn));
 void secondary_main(unsigned idx)
 {
 	struct mbox_slot *slot = &mbox_slots[idx];
-	uint32_t epoch = pen_reset(slot, read_mpidr());
 
+	pen_reset(slot, read_mpidr());
 	fault_point(idx, MBOX_STAGE_RESET);
 	plat_secondary_init();
 	pen_stage(slot, 0, MBOX_STAGE_PEN);
 	fault_point(idx, MBOX_STAGE_PEN);
+	secondary_pen(idx);
+}
+
+void secondary_pen(unsigned idx)
+{
+	struct mbox_slot *slot = &mbox_slots[idx];
+	uint32_t epoch = readl(&slot->st_epoch); /* our own word: pen_reset wrote it this boot */
+
 	for (;;) {
 		struct mbox_cmd cmd = pen_wait(slot, epoch, idx);
 
 		pen_stage(slot, cmd.gen, MBOX_STAGE_ENTRY);
 		((void (*)(uint32_t))(uintptr_t)cmd.entry)(cmd.arg);
-		/* The entry returned: back in the pen, ready for another generation. */
-		writel(mbox_ack(cmd.gen, MBOX_STATE_PARKED), &slot->st_ack); /* after all of the entry's accesses */
-		pen_stage(slot, cmd.gen, MBOX_STAGE_PEN);
+		secondary_entry_done(idx);
 	}
+}
+
+void secondary_entry_done(unsigned idx)
+{
+	struct mbox_slot *slot = &mbox_slots[idx];
+	/* The generation we acknowledged (ONLINE) before running the entry. */
+	uint32_t gen = mbox_ack_gen(readl(&slot->st_ack));
+
+	writel(mbox_ack(gen, MBOX_STATE_PARKED), &slot->st_ack); /* after all of the entry's accesses */
+	pen_stage(slot, gen, MBOX_STAGE_PEN);
 }

@@ -21,12 +21,15 @@
 
 #define ENDFUNC(name) .size name, . - name
 
-/* ARM processor modes (CPSR.M) used by the reset code. */
+/* ARM processor modes (CPSR.M) and PSR bits used by the reset and monitor code. */
 #define MODE_FIQ 0x11
 #define MODE_IRQ 0x12
 #define MODE_SVC 0x13
 #define MODE_ABT 0x17
+#define MODE_MON 0x16
 #define MODE_UND 0x1b
+#define MODE_HYP 0x1a
+#define PSR_T 0x20
 #define PSR_I 0x80
 #define PSR_F 0x40
 #define PSR_A 0x100

@@ -33,6 +33,9 @@
  * flash block after muster's window, the payload the rest of the flash, and payloads go to fixed
  * offsets from the RAM base (the same numbers tools/mkflash.py reads from board.h).
  */
+#ifndef PLAT_HAS_PSCI
+#define PLAT_HAS_PSCI 0 /* no Secure monitor: payloads run in the Secure state */
+#endif
 #ifndef PLAT_HAS_LINUX_SMP_PEN
 #define PLAT_HAS_LINUX_SMP_PEN 0 /* no board protocol: Linux gets CPU0 only */
 #endif
@@ -113,6 +116,22 @@ int plat_cpu_hold_in_reset(unsigned idx);
 void plat_linux_smp_prepare(void);
 /* The entry a secondary is released to before Linux starts; runs from RAM, never returns. */
 void plat_linux_secondary_pen(uint32_t arg) __attribute__((noreturn));
+#endif
+
+#if PLAT_HAS_PSCI
+/*
+ * muster is the PSCI firmware (smp/psci.c). Such a board also lets any CPU call plat_time_us
+ * (CPU_ON runs the coordinator on the caller) and defines PLAT_ACTLR_SET in board.h.
+ */
+/* CPU0, once, before the OS starts: the interrupt controller's shared half goes Non-secure,
+ * except muster's wake-up, which stays Secure and is signalled as FIQ (to the monitor). */
+void plat_ns_init(void);
+/* Each CPU, before it enters the OS: the same for its private half (its SGIs and PPIs). */
+void plat_ns_init_cpu(void);
+/* A CPU back in the pen by CPU_OFF: the OS's interrupts no longer wake it. */
+void plat_ns_quiesce_cpu(void);
+/* In the monitor: acknowledge Secure interrupts (late muster wake-ups) pending on this CPU. */
+void plat_ack_secure_interrupt(void);
 #endif
 
 static inline int plat_opt_cpu_power_on(unsigned idx)

@@ -27,6 +27,10 @@ bool pen_take(struct mbox_slot *slot, uint32_t epoch, struct mbox_cmd *cmd);
 struct mbox_cmd pen_wait(struct mbox_slot *slot, uint32_t epoch, unsigned cpu);
 /* Record a breadcrumb: `stage` reached while handling generation `gen` (0 before any). */
 void pen_stage(struct mbox_slot *slot, uint32_t gen, uint32_t stage);
+/* The pen loop of CPU idx (smp/secondary.c): wait for a command, run its entry, park again. */
+void secondary_pen(unsigned idx) __attribute__((noreturn));
+/* CPU idx is back from an entry (it returned, or left the OS by PSCI CPU_OFF): PARKED again. */
+void secondary_entry_done(unsigned idx);
 
 /* ---- coordinator side (smp/coordinator.c), CPU0 only --------------------------------- */
 
@@ -68,6 +72,8 @@ uint32_t smp_ack_timeout_ms(void);
  * Release every CPU in `mask` at `entry(arg)` in parallel and wait, each until its own deadline,
  * for its acknowledgment. Returns the mask of CPUs that came online. A CPU that is not parked
  * (LOST, FAULTED, PENDING, or running an earlier entry) is refused and left out of the result.
+ * CPU0 calls it; under PSCI any CPU may, for disjoint masks at the same time (psci.c makes the
+ * caller the target's only releaser): a call touches only its own CPUs' records.
  */
 uint32_t smp_release(uint32_t mask, uint32_t entry, uint32_t arg);
 

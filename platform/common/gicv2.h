@@ -1,4 +1,4 @@
-/* GICv1/v2 (Arm IHI 0048): just what wakes parked CPUs with an SGI. */
+/* GICv1/v2 (Arm IHI 0048): what wakes parked CPUs with an SGI, and the hand-over to a Non-secure OS. */
 #ifndef PLATFORM_GICV2_H
 #define PLATFORM_GICV2_H
 
@@ -10,5 +10,17 @@ void gic_send_sgi(uintptr_t gicd, unsigned target_cpu_if, unsigned sgi);
 /* DSB, WFI, then acknowledge and complete whatever woke this CPU (spurious wake-ups included). */
 void gic_wait_interrupt(uintptr_t gicc);
 unsigned gic_cpu_count(uintptr_t gicd); /* CPU interfaces the distributor serves, 1..8 */
+
+/*
+ * Security Extensions: every interrupt to Group 1 (the Non-secure OS's) except `secure_sgi`,
+ * which stays Group 0 and, with FIQEn, is signalled as FIQ. gic_dist_ns_init once (shared
+ * interrupts), gic_cpu_ns_init on each CPU (its banked SGIs and PPIs, its CPU interface).
+ */
+void gic_dist_ns_init(uintptr_t gicd);
+void gic_cpu_ns_init(uintptr_t gicd, uintptr_t gicc, unsigned secure_sgi);
+/* Stop Group 1 interrupts from reaching this CPU (the OS has left it); Group 0 still does. */
+void gic_cpu_ns_quiesce(uintptr_t gicc);
+/* Acknowledge and complete every Group 0 interrupt pending on this CPU (Secure accesses). */
+void gic_ack_secure(uintptr_t gicc);
 
 #endif

@@ -22,6 +22,12 @@
 #define PLAT_MAX_CPUS 4
 #define PLAT_CORES_PER_CLUSTER 4 /* [A15] MPIDR Aff0 = CPU 0..3, Aff1 = cluster 0 ([QEMU] printed) */
 #define PLAT_HAS_CPU_POWER 0     /* all cores leave reset together and run from 0 ([QEMU]) */
+/*
+ * QEMU's vexpress has the Security and Virtualization Extensions on by default ([QEMU]
+ * "secure", "virtualization"), as the A15 has [A15]: muster is the Secure firmware and offers
+ * PSCI 1.0 over SMC to a Linux whose DTB asks for it.
+ */
+#define PLAT_HAS_PSCI 1
 
 /* NOR flash 0 (CS0) at 0x08000000 [MB], aliased at 0 so it holds the reset vector [QEMU]. */
 #define PLAT_FLASH_BASE 0x00000000
@@ -53,6 +59,8 @@
 #define V2M_SYSREGS_BASE 0x1c010000
 #define V2M_UART0_BASE 0x1c090000 /* PL011 */
 #define V2M_UART_CLK_HZ 24000000  /* [MB] OSC2, the UART reference clock */
+/* The console PL011, for payloads that print to it directly (the PSCI test payload). */
+#define PLAT_CONSOLE_PL011_BASE V2M_UART0_BASE
 
 /*
  * Time: the generic timer's physical counter. QEMU 7.2 ticks it at 62.5 MHz (one tick per
@@ -62,7 +70,16 @@
  */
 #define PLAT_COUNTER_HZ 62500000
 
-/* Interrupt wake-up of parked secondaries: SGI number used by muster [GIC] (any of 0..15). */
-#define PLAT_WAKE_SGI 0
+/*
+ * Interrupt wake-up of parked secondaries: SGI number used by muster [GIC] (any of 0..15).
+ * Linux's IPIs are SGIs 0-7; under PSCI this one stays Secure (Group 0) while the OS owns the rest.
+ */
+#define PLAT_WAKE_SGI 15
+/*
+ * ACTLR bits the Secure firmware sets for the OS [A15]: SMP (bit 6), the core takes part in
+ * coherency before the OS turns its caches on; IBE (bit 0), BPIALL really invalidates the
+ * branch predictor, which Linux's Spectre v2 mitigation relies on.
+ */
+#define PLAT_ACTLR_SET ((1U << 6) | (1U << 0))
 
 #endif

@@ -79,3 +79,23 @@ __attribute__((noreturn)) void plat_system_reset(void)
 {
 	v2m_sys_cfg(V2M_SYSREGS_BASE, V2M_CFG_FUNC_REBOOT);
 }
+
+void plat_ns_init(void)
+{
+	gic_dist_ns_init(A15_GICD_BASE);
+}
+
+void plat_ns_init_cpu(void)
+{
+	gic_cpu_ns_init(A15_GICD_BASE, A15_GICC_BASE, PLAT_WAKE_SGI);
+}
+
+void plat_ns_quiesce_cpu(void)
+{
+	gic_cpu_ns_quiesce(A15_GICC_BASE);
+}
+
+void plat_ack_secure_interrupt(void)
+{
+	gic_ack_secure(A15_GICC_BASE);
+}

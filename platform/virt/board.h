@@ -14,6 +14,7 @@
  *  [GIC]  Arm IHI 0048B: GIC architecture v2 (GICD_TYPER, GICD_SGIR, up to 8 CPU interfaces).
  *  [GT]   Arm DDI 0406C chapter B8: the Generic Timer (CNTPCT, CNTFRQ).
  *  [PL061] Arm DDI 0190: PrimeCell GPIO.
+ *  [A15]  Arm DDI 0438: Cortex-A15 MPCore TRM: ACTLR (bit 6, SMP).
  */
 #define PLAT_NAME "virt"
 #define PLAT_MAX_CPUS 8 /* [GIC] GICv2 serves at most 8 CPU interfaces; QEMU virt allows 8 with it */
@@ -27,6 +28,8 @@
  * together [QEMU]: no power controller to drive.
  */
 #define PLAT_HAS_CPU_POWER 0
+/* muster is the Secure firmware and offers PSCI 1.0 over SMC to a Linux whose DTB asks for it. */
+#define PLAT_HAS_PSCI 1
 
 /* Secure flash 0 at 0 (only the Secure address space sees it), 64 MiB [QEMU]. */
 #define PLAT_FLASH_BASE 0x00000000
@@ -61,6 +64,8 @@
 /* PL011 UART0 [QEMU] VIRT_UART (the Non-secure one, visible to Secure too; serial0). */
 #define VIRT_UART0_BASE 0x09000000
 #define VIRT_UART_CLK_HZ 24000000 /* [QEMU] the "apb-pclk" the DT gives it; QEMU ignores the divisor */
+/* The console PL011, for payloads that print to it directly (the PSCI test payload). */
+#define PLAT_CONSOLE_PL011_BASE VIRT_UART0_BASE
 
 /*
  * Power: the Secure PL061 [QEMU] VIRT_SECURE_GPIO, wired to the gpio-pwr device:
@@ -78,7 +83,16 @@
  */
 #define PLAT_COUNTER_HZ 62500000
 
-/* Interrupt wake-up of parked secondaries: SGI number used by muster [GIC] (any of 0..15). */
-#define PLAT_WAKE_SGI 0
+/*
+ * Interrupt wake-up of parked secondaries: SGI number used by muster [GIC] (any of 0..15).
+ * Linux's IPIs are SGIs 0-7; under PSCI this one stays Secure (Group 0) while the OS owns the rest.
+ */
+#define PLAT_WAKE_SGI 15
+/*
+ * ACTLR bits the Secure firmware sets for the OS [A15]: SMP (bit 6), the core takes part in
+ * coherency before the OS turns its caches on; IBE (bit 0), BPIALL really invalidates the
+ * branch predictor, which Linux's Spectre v2 mitigation relies on.
+ */
+#define PLAT_ACTLR_SET ((1U << 6) | (1U << 0))
 
 #endif

@@ -87,3 +87,23 @@ __attribute__((noreturn)) void plat_system_reset(void)
 {
 	gpio_pwr(VIRT_GPIO_PIN_RESET);
 }
+
+void plat_ns_init(void)
+{
+	gic_dist_ns_init(VIRT_GICD_BASE);
+}
+
+void plat_ns_init_cpu(void)
+{
+	gic_cpu_ns_init(VIRT_GICD_BASE, VIRT_GICC_BASE, PLAT_WAKE_SGI);
+}
+
+void plat_ns_quiesce_cpu(void)
+{
+	gic_cpu_ns_quiesce(VIRT_GICC_BASE);
+}
+
+void plat_ack_secure_interrupt(void)
+{
+	gic_ack_secure(VIRT_GICC_BASE);
+}
