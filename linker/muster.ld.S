@@ -50,6 +50,7 @@ SECTIONS
 		. += PLAT_MAX_CPUS * CPU_STACK_SIZE;
 		__stacks_end = .;
 	} > RAM
+	cpu_stacks = __stacks_start; /* the same, under a name C may declare (smp/psci.c) */
 
 	__flash_image_end = LOADADDR(.data) + SIZEOF(.data);
 }

@@ -37,11 +37,11 @@ static struct bakery_lock psci_lock;
 #define NSACR_CP11 (1U << 11)
 #define NSACR_NS_SMP (1U << 18)
 
-extern char __stacks_start[];
+extern char cpu_stacks[]; /* linker script: the per-CPU stack blocks, as start.S lays them out */
 
 static uint32_t stack_top(unsigned idx)
 {
-	return (uint32_t)(uintptr_t)__stacks_start + (idx + 1U) * CPU_STACK_SIZE;
+	return (uint32_t)(uintptr_t)cpu_stacks + (idx + 1U) * CPU_STACK_SIZE;
 }
 
 static unsigned this_cpu(void)
@@ -144,14 +144,13 @@ static int32_t cpu_on(uint32_t target, uint32_t entry, uint32_t context_id)
 	struct psci_cpu *cpu = &psci_cpus[idx];
 	int32_t ret = PSCI_SUCCESS;
 
-	if (cpu->failed)
+	/* A failed CPU, or one OFF but not parked in the pen (never, when healthy), is refused. */
+	if (cpu->failed || (cpu->state == PSCI_AFF_OFF && smp_release_refusal((unsigned)idx) != NULL))
 		ret = PSCI_INTERNAL_FAILURE;
 	else if (cpu->state == PSCI_AFF_ON)
 		ret = PSCI_ALREADY_ON;
 	else if (cpu->state == PSCI_AFF_ON_PENDING)
 		ret = PSCI_ON_PENDING;
-	else if (smp_release_refusal((unsigned)idx) != NULL)
-		ret = PSCI_INTERNAL_FAILURE; /* OFF but not parked in the pen: cannot happen when healthy */
 	else {
 		cpu->state = PSCI_AFF_ON_PENDING; /* ours: no other caller touches its release */
 		cpu->entry = entry;

@@ -41,7 +41,6 @@
 #define PSCI_POWER_STATE_TYPE_POWERDOWN (1U << 16)
 #define PSCI_POWER_STATE_LEVEL_MASK (3U << 24)
 
-#ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -63,6 +62,5 @@ int psci_boot_os(uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2);
 void monitor_install(uint32_t stack_top);
 void ns_enter(uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2) __attribute__((noreturn));
 void monitor_to_pen(unsigned idx, uint32_t stack_top, void (*fn)(unsigned)) __attribute__((noreturn));
-#endif
 
 #endif
