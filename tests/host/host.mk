@@ -44,6 +44,11 @@ HOST_STRESS_SRCS := $(HOST_SMP_SRCS) $(HOST_SIM_SRCS) $(HOST_DIR)/stress.c
 HOST_STRESS_OBJS := $(addprefix $(HOST_STRESS_OUT)/,$(HOST_STRESS_SRCS:.c=.o))
 HOST_STRESS_BIN := $(HOST_OUT)/stress
 
+# The PSCI monitor's bakery lock under ThreadSanitizer (cmocka: counted with the unit tests).
+HOST_BAKERY_SRCS := smp/bakery.c $(HOST_SMP_SRCS) $(HOST_SIM_SRCS) $(HOST_DIR)/test_bakery.c
+HOST_BAKERY_OBJS := $(addprefix $(HOST_STRESS_OUT)/,$(HOST_BAKERY_SRCS:.c=.o))
+HOST_BAKERY_BIN := $(HOST_OUT)/test_bakery
+
 # Handshakes (one per secondary released, per release round) and the random seed.
 STRESS_HANDSHAKES ?= 1000000
 STRESS_SHORT_HANDSHAKES ?= 40000
@@ -74,7 +79,7 @@ $(HOST_STRESS_OUT)/%.o: %.c
 
 # Rebuild when the flags change (a different deadline, say).
 $(HOST_UNIT_OBJS) $(HOST_PAYLOAD_OBJS): $(HOST_UNIT_OUT)/flags
-$(HOST_STRESS_OBJS): $(HOST_STRESS_OUT)/flags
+$(HOST_STRESS_OBJS) $(HOST_BAKERY_OBJS): $(HOST_STRESS_OUT)/flags
 $(HOST_UNIT_OUT)/flags: HOST_FORCE
 	@mkdir -p $(@D)
 	@echo '$(HOST_CC) $(HOST_UNIT_FLAGS)' | cmp -s - $@ || echo '$(HOST_CC) $(HOST_UNIT_FLAGS)' > $@
@@ -92,14 +97,19 @@ $(HOST_PAYLOAD_BIN): $(HOST_PAYLOAD_OBJS)
 $(HOST_STRESS_BIN): $(HOST_STRESS_OBJS)
 	$(HOST_CC) $(HOST_STRESS_FLAGS) $^ -o $@
 
--include $(HOST_UNIT_OBJS:.o=.d) $(HOST_STRESS_OBJS:.o=.d) $(HOST_PAYLOAD_OBJS:.o=.d)
+$(HOST_BAKERY_BIN): $(HOST_BAKERY_OBJS)
+	$(HOST_CC) $(HOST_STRESS_FLAGS) $^ -lcmocka -o $@
+
+-include $(HOST_UNIT_OBJS:.o=.d) $(HOST_STRESS_OBJS:.o=.d) $(HOST_PAYLOAD_OBJS:.o=.d) $(HOST_BAKERY_OBJS:.o=.d)
 
 # cmocka prints its own [ PASSED ] / [ FAILED ] summary; the exit status is non-zero on failure.
-host-test: $(HOST_UNIT_BIN) $(HOST_PAYLOAD_BIN)
+host-test: $(HOST_UNIT_BIN) $(HOST_PAYLOAD_BIN) $(HOST_BAKERY_BIN)
 	ASAN_OPTIONS='$(HOST_ASAN_OPTIONS)' UBSAN_OPTIONS='$(HOST_UBSAN_OPTIONS)' \
 		$(HOST_TIMEOUT) 600 ./$(HOST_UNIT_BIN)
 	ASAN_OPTIONS='$(HOST_ASAN_OPTIONS)' UBSAN_OPTIONS='$(HOST_UBSAN_OPTIONS)' \
 		$(HOST_TIMEOUT) 600 ./$(HOST_PAYLOAD_BIN)
+	TSAN_OPTIONS='$(HOST_TSAN_OPTIONS)' UBSAN_OPTIONS='$(HOST_UBSAN_OPTIONS)' \
+		$(HOST_TIMEOUT) 600 ./$(HOST_BAKERY_BIN)
 
 stress: $(HOST_STRESS_BIN)
 	TSAN_OPTIONS='$(HOST_TSAN_OPTIONS)' UBSAN_OPTIONS='$(HOST_UBSAN_OPTIONS)' \
