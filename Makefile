@@ -17,6 +17,7 @@ CPUS ?= $(QEMU_MAX_CPUS)
 FAULT ?=
 FAULT_CPU ?= 1
 FAULT_DELAY_MS ?= 0
+FAULT_SKIP ?= 0
 BOOT_RETRIES ?= 0
 LINGER_MS ?= 0
 HOLD_MS ?= 0
@@ -55,7 +56,7 @@ endif
 ifneq ($(RELEASE),)
 $(error a release build cannot contain fault injection (FAULT=$(FAULT)))
 endif
-VARIANT := $(VARIANT)-$(FAULT)-cpu$(FAULT_CPU)-$(FAULT_STAGE)-$(FAULT_DELAY_MS)ms
+VARIANT := $(VARIANT)-$(FAULT)-cpu$(FAULT_CPU)-$(FAULT_STAGE)-$(FAULT_DELAY_MS)ms$(if $(filter-out 0,$(FAULT_SKIP)),-skip$(FAULT_SKIP))
 endif
 BUILD ?= build/$(PLATFORM)$(VARIANT)
 
@@ -73,7 +74,7 @@ CPPFLAGS := -Iinclude -Iplatform/$(PLATFORM) -DMUSTER_ACK_TIMEOUT_MS=$(ACK_TIMEO
 	$(if $(RELEASE),-DMUSTER_RELEASE) \
 	$(if $(FAULT),-DMUSTER_FAULTS -DMUSTER_FAULT_KIND=$(call fault_num,$(FAULT)) \
 		-DMUSTER_FAULT_CPU=$(if $(filter all,$(FAULT_CPU)),255,$(FAULT_CPU)) -DMUSTER_FAULT_STAGE=$(call stage_num,$(FAULT_STAGE)) \
-		-DMUSTER_FAULT_DELAY_MS=$(FAULT_DELAY_MS))
+		-DMUSTER_FAULT_DELAY_MS=$(FAULT_DELAY_MS) -DMUSTER_FAULT_SKIP=$(FAULT_SKIP))
 # MMU off means Strongly-ordered memory, where a misaligned access faults: never emit one.
 CFLAGS := $(PLAT_CFLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-common -mno-unaligned-access \
 	-ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables $(WARN)
@@ -233,4 +234,4 @@ clean:
 
 help:
 	@echo "targets: all run test bench check clean; PLATFORM=$(PLATFORMS) CPUS=n ACK_TIMEOUT_MS=ms"
-	@echo "fault builds: FAULT=<$(FAULT_KINDS)> FAULT_CPU=n FAULT_STAGE=<reset|pen|command|arrived|proceed> FAULT_DELAY_MS=ms"
+	@echo "fault builds: FAULT=<$(FAULT_KINDS)> FAULT_CPU=n FAULT_STAGE=<reset|pen|command|arrived|proceed> FAULT_DELAY_MS=ms FAULT_SKIP=n"

@@ -10,9 +10,11 @@
 
 extern void sleep_forever(void) __attribute__((noreturn));
 
-/* Each injected fault fires once per boot, so a retry can show the CPU recovering. Only the
- * faulty CPU writes its byte. */
+/* Each injected fault fires once per boot, so a retry can show the CPU recovering, and only after
+ * MUSTER_FAULT_SKIP earlier passes of its stage (e.g. 1: not at boot, at the OS's first CPU_ON).
+ * Only the faulty CPU writes its bytes. */
 static volatile uint8_t fired[PLAT_MAX_CPUS];
+static volatile uint32_t passes[PLAT_MAX_CPUS];
 
 int fault_active(unsigned kind)
 {
@@ -47,6 +49,8 @@ void fault_point(unsigned cpu, uint32_t stage)
 {
 	if ((MUSTER_FAULT_CPU != FAULT_ALL_CPUS && cpu != MUSTER_FAULT_CPU) ||
 	    stage != MUSTER_FAULT_STAGE || cpu >= PLAT_MAX_CPUS || fired[cpu])
+		return;
+	if (passes[cpu]++ < MUSTER_FAULT_SKIP)
 		return;
 	fired[cpu] = 1;
 	switch (MUSTER_FAULT_KIND) {

@@ -12,7 +12,7 @@ result() { # name status
 
 GENERIC_DIRS="boot smp core payload include"
 PLATFORMS=$(ls platform | grep -v '^common$')
-FAULT_DEFS="-DMUSTER_FAULTS -DMUSTER_FAULT_KIND=1 -DMUSTER_FAULT_CPU=1 -DMUSTER_FAULT_STAGE=1 -DMUSTER_FAULT_DELAY_MS=0"
+FAULT_DEFS="-DMUSTER_FAULTS -DMUSTER_FAULT_KIND=1 -DMUSTER_FAULT_CPU=1 -DMUSTER_FAULT_STAGE=1 -DMUSTER_FAULT_DELAY_MS=0 -DMUSTER_FAULT_SKIP=0"
 
 # 1. Generic code never names a board (boards live under platform/ only).
 boards=$(ls platform | grep -v '^common$' | sed 's/.*/\\b&\\b/' | tr '\n' '|')
