@@ -21,11 +21,15 @@
  * CPU itself, once it is parked again after CPU_OFF). A failed CPU_ON returns it to OFF only
  * if the coordinator abandoned it (parked, harmless); one that was told PROCEED and went silent,
  * or faulted, stays ON_PENDING: it may be running, so it is never released again.
+ * A CPU back from CPU_OFF says OFF only once its caller has left smp_release: until then the
+ * coordinator's record of it is still in flight and would refuse the next CPU_ON
+ * (tests/model/psci.pml, property P2, found this).
  */
 struct psci_cpu {
 	uint32_t state;      /* PSCI_AFF_* */
 	uint32_t entry;      /* the OS's entry for this CPU, set by the CPU_ON caller */
 	uint32_t context_id; /* passed in r0 */
+	uint32_t releasing;  /* 1 from OFF -> ON_PENDING until its caller is back from smp_release */
 	bool failed;         /* CPU_ON found it lost or faulted: refused from then on */
 };
 
@@ -153,6 +157,7 @@ static int32_t cpu_on(uint32_t target, uint32_t entry, uint32_t context_id)
 		ret = PSCI_ON_PENDING;
 	else {
 		cpu->state = PSCI_AFF_ON_PENDING; /* ours: no other caller touches its release */
+		cpu->releasing = 1;
 		cpu->entry = entry;
 		cpu->context_id = context_id;
 	}
@@ -161,23 +166,27 @@ static int32_t cpu_on(uint32_t target, uint32_t entry, uint32_t context_id)
 		return ret;
 
 	/* The boot's release path: publish, wake, ARRIVED, PROCEED, acknowledgment, deadline. */
-	if (smp_release(1U << idx, (uint32_t)(uintptr_t)psci_cpu_start, (uint32_t)idx))
-		return PSCI_SUCCESS; /* it marks itself ON before it enters the OS */
+	bool online = smp_release(1U << idx, (uint32_t)(uintptr_t)psci_cpu_start, (uint32_t)idx) != 0;
 
 	bakery_lock(&psci_lock, me);
-	if (smp_release_refusal((unsigned)idx) == NULL) {
+	/* Online: it marks itself ON before it enters the OS. Otherwise: */
+	if (!online && smp_release_refusal((unsigned)idx) == NULL)
 		cpu->state = PSCI_AFF_OFF; /* abandoned and parked: may be turned on again */
-	} else {
+	else if (!online)
 		cpu->failed = true; /* lost or faulted: it may be running; never again */
-	}
+	writel(0, &cpu->releasing); /* our record of it is settled: it may say OFF after CPU_OFF */
 	bakery_unlock(&psci_lock, me);
-	return PSCI_INTERNAL_FAILURE;
+	return online ? PSCI_SUCCESS : PSCI_INTERNAL_FAILURE;
 }
 
 /* Runs in Secure SVC on a fresh stack after CPU_OFF left the OS: park, then say OFF. */
 static void psci_cpu_parked(unsigned idx)
 {
 	secondary_entry_done(idx); /* PARKED: releasable again */
+	/* Its releaser may still be in smp_release (an OS that turns a CPU off at once); `releasing`
+	 * cannot be set again before we say OFF, so waiting outside the lock is enough. */
+	while (readl(&psci_cpus[idx].releasing))
+		cpu_relax();
 	set_state(idx, PSCI_AFF_OFF); /* only now: AFFINITY_INFO says OFF once the CPU is */
 	secondary_pen(idx);
 }

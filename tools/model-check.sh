@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exhaustive spin check of tests/model/handshake.pml: the real configurations must pass, every mutant must fail.
+# Exhaustive spin check of tests/model/handshake.pml and psci.pml: the real configurations must pass, every mutant must fail.
 #
 # Runs from anywhere (it changes to the repository root), builds in build/model/, prints one line
 # per run with its state count and time, and ends with `model: K passed, F failed` (exit status 1
@@ -19,7 +19,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-MODEL=tests/model/handshake.pml
+MODEL=tests/model/handshake.pml # the PSCI section below switches to psci.pml
 OUT=build/model
 MEMLIM=${MODEL_MEMLIM_MB:-6144}
 DEPTH=20000
@@ -250,6 +250,18 @@ mutant no-reread 7 "${W[@]}" -DMUTANT_NO_REREAD                     # pen_take d
 mutant no-withdraw 7 "${W[@]}" -DMUTANT_NO_WITHDRAW                 # mbox_publish does not withdraw the magic first
 cycle_mutant readdr-keeps-epoch "${W[@]}" -DMUTANT_READDR_KEEPS_EPOCH   # poll_one re-addresses without recording the epoch
 cycle_mutant readdr-keeps-epoch-atomic "${A[@]}" -DMUTANT_READDR_KEEPS_EPOCH
+
+# ---- PSCI (tests/model/psci.pml): CPU_ON races over the bakery lock, CPU_OFF, AFFINITY_INFO -----
+MODEL=tests/model/psci.pml
+base psci-2 "PSCI: 2 racers, 2 rounds" "" -DNRACERS=2 -DROUNDS=2
+if [ "${MODEL_QUICK:-0}" != 1 ]; then
+	base psci-3 "PSCI: 3 racers, 1 round" "" -DNRACERS=3 -DROUNDS=1
+fi
+mutant psci-no-lock 1 -DNRACERS=2 -DMUTANT_NO_LOCK                     # cpu_on without the PSCI lock
+mutant psci-no-choosing 1 -DNRACERS=2 -DMUTANT_NO_CHOOSING             # bakery_lock skips the choosing wait
+mutant psci-no-releasing-wait 2 -DNRACERS=2 -DMUTANT_NO_RELEASING_WAIT # CPU_OFF says OFF while its releaser is in smp_release
+mutant psci-off-before-parked 4 -DNRACERS=2 -DMUTANT_OFF_BEFORE_PARKED # CPU_OFF says OFF before writing PARKED
+mutant psci-caller-marks-on 5 -DNRACERS=2 -DMUTANT_CALLER_MARKS_ON     # the CPU_ON caller, not the target, marks ON
 
 echo "model: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
