@@ -103,7 +103,8 @@ ENDFUNC(monitor_install)
  * In: r0 = entry (bit 0 set: Thumb), r1-r3 = the OS's r0-r2; Secure SVC, monitor installed,
  * this CPU's Non-secure setup done (psci.c). Out: never returns; the OS starts in Non-secure
  * HYP when the CPU has the Virtualization Extensions (ID_PFR1), else Non-secure SVC, with
- * A and I masked, MMU and caches off; FIQs belong to the monitor (SCR.FIQ, SCR.FW = 0).
+ * A, I and F masked, MMU and caches off. FIQs belong to the monitor: with SCR.FIQ = 1 and
+ * SCR.FW = 0 the Non-secure CPSR.F neither masks them nor can be changed.
  * Clobbers: everything; r3-r12 are zeroed so no Secure value leaks.
  */
 FUNC(ns_enter)
@@ -114,10 +115,10 @@ FUNC(ns_enter)
 	cps	#MODE_MON
 	mrc	p15, 0, r8, c0, c1, 1		@ ID_PFR1
 	ubfx	r8, r8, #12, #4			@ Virtualization: 0 = no HYP mode
-	mov	r9, #(PSR_A | PSR_I | MODE_SVC)
+	mov	r9, #(PSR_A | PSR_I | PSR_F | MODE_SVC)
 	ldr	r10, =(SCR_NS | SCR_FIQ | SCR_AW)
 	cmp	r8, #0
-	movne	r9, #(PSR_A | PSR_I | MODE_HYP)
+	movne	r9, #(PSR_A | PSR_I | PSR_F | MODE_HYP)
 	orrne	r10, r10, #SCR_HCE
 	tst	r4, #1
 	orrne	r9, r9, #PSR_T
