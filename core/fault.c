@@ -50,8 +50,10 @@ void fault_point(unsigned cpu, uint32_t stage)
 	if ((MUSTER_FAULT_CPU != FAULT_ALL_CPUS && cpu != MUSTER_FAULT_CPU) ||
 	    stage != MUSTER_FAULT_STAGE || cpu >= PLAT_MAX_CPUS || fired[cpu])
 		return;
-	if (passes[cpu]++ < MUSTER_FAULT_SKIP)
+	if (passes[cpu] != (uint32_t)MUSTER_FAULT_SKIP) { /* spare this pass */
+		passes[cpu]++;
 		return;
+	}
 	fired[cpu] = 1;
 	switch (MUSTER_FAULT_KIND) {
 	case FAULT_NEVER:

@@ -1,0 +1,292 @@
+/* PSCI test payload entry points: the boot CPU's Linux-style entry, the CPU_ON entry, the conduit and the vectors. */
+#include "psci-test.h"
+
+	.syntax unified
+	.arm
+
+#ifdef PSCI_TEST_HVC
+#define CONDUIT hvc
+#else
+#define CONDUIT smc
+#endif
+
+	.section .text.start, "ax"
+
+/*
+ * _start: the boot CPU, entered as Linux is.
+ * In: r0 = 0, r1 = machine type, r2 = DTB; Non-secure SVC or HYP, MMU and caches off, A/I/F masked.
+ * Out: never returns (boot_main ends in SYSTEM_OFF).
+ * Clobbers: everything; zeroes .bss (the shared status words included) before any CPU_ON.
+ */
+	.global _start
+	.type _start, %function
+_start:
+	mrs	r4, cpsr			@ entry state, before leave_hyp changes it: for the report
+	mrc	p15, 0, r5, c1, c0, 0		@ SCTLR at entry (from HYP too: the PL1 one the OS inherits)
+	mov	r6, r0
+	mov	r7, r2
+	bl	leave_hyp
+	ldr	r0, =__bss_start
+	ldr	r1, =__bss_end
+	mov	r2, #0
+1:	cmp	r0, r1
+	strlo	r2, [r0], #4
+	blo	1b
+	bl	cpu_stack_top
+	cmp	r0, #0
+	beq	park
+	mov	sp, r0
+	bl	set_vectors
+	mov	r0, r4
+	mov	r1, r5
+	mov	r2, r6
+	mov	r3, r7
+	bl	boot_main
+	b	park
+	.size _start, . - _start
+
+	.text
+
+/*
+ * secondary_entry: where CPU_ON starts a secondary (its address is the entry_point_address).
+ * In: r0 = context_id; Non-secure SVC or HYP, MMU and caches off.
+ * Out: never returns: secondary_main ends in CPU_OFF.
+ * Clobbers: everything; uses only this CPU's own stack.
+ */
+	.global secondary_entry
+	.type secondary_entry, %function
+	.balign 4
+secondary_entry:
+	mrs	r4, cpsr			@ entry state as PSCI set it up, checked by the boot CPU
+	mrc	p15, 0, r5, c1, c0, 0		@ SCTLR at entry
+	mov	r6, r0
+	bl	leave_hyp
+	bl	cpu_stack_top
+	cmp	r0, #0
+	beq	park				@ an Aff0 we have no stack for: stay out of the way
+	mov	sp, r0
+	bl	set_vectors
+	mov	r0, r6
+	mov	r1, r4
+	mov	r2, r5
+	bl	secondary_main
+	.size secondary_entry, . - secondary_entry
+
+/* park: sleep forever. In: nothing. Never returns. */
+	.type park, %function
+park:
+	wfi
+	b	park
+	.size park, . - park
+
+/*
+ * leave_hyp: in HYP, drop to SVC as Linux does; in SVC, return at once.
+ * In: lr = return address. Out: SVC with A/I/F masked, HCR = 0 (no traps, SMC reaches the
+ * monitor), CNTHCTL lets PL1 read the physical counter. Clobbers: r0.
+ */
+	.type leave_hyp, %function
+leave_hyp:
+	mrs	r0, cpsr
+	and	r0, r0, #PT_MODE_MASK
+	cmp	r0, #PT_MODE_HYP
+	bxne	lr
+	ldr	r0, =hyp_vectors
+	mcr	p15, 4, r0, c12, c0, 0		@ HVBAR: a fault in here says so instead of jumping anywhere
+	isb					@ the new HYP vector base before the accesses that might fault
+	mov	r0, #0
+	mcr	p15, 4, r0, c1, c1, 0		@ HCR: no hypervisor traps
+	mrc	p15, 4, r0, c14, c1, 0		@ CNTHCTL
+	orr	r0, r0, #3			@ PL1PCTEN | PL1PCEN: SVC may read CNTPCT
+	mcr	p15, 4, r0, c14, c1, 0
+	mov	r0, #(PT_MODE_SVC | PT_PSR_A | PT_PSR_I | PT_PSR_F)
+	msr	spsr_cxsf, r0			@ SPSR_hyp (the banked form is not usable from HYP itself)
+	msr	elr_hyp, lr
+	eret					@ context-synchronizing: HCR and CNTHCTL apply in SVC
+	.size leave_hyp, . - leave_hyp
+
+/*
+ * cpu_stack_top: this CPU's stack, indexed by MPIDR Aff0.
+ * In: nothing. Out: r0 = stack top, or 0 when Aff0 >= PT_MAX_CPUS. Clobbers: r1.
+ */
+	.type cpu_stack_top, %function
+cpu_stack_top:
+	mrc	p15, 0, r0, c0, c0, 5		@ MPIDR
+	and	r0, r0, #0xff
+	cmp	r0, #PT_MAX_CPUS
+	movhs	r0, #0
+	bxhs	lr
+	ldr	r1, =__stacks_start
+	add	r0, r0, #1
+	add	r0, r1, r0, lsl #PT_STACK_SHIFT
+	bx	lr
+	.size cpu_stack_top, . - cpu_stack_top
+
+/*
+ * set_vectors: take this CPU's PL1 exceptions at our table (VBAR is per CPU and unknown at entry).
+ * In: nothing. Out: VBAR = vectors, SCTLR.V = 0. Clobbers: r0.
+ */
+	.type set_vectors, %function
+set_vectors:
+	ldr	r0, =vectors
+	mcr	p15, 0, r0, c12, c0, 0		@ VBAR
+	mrc	p15, 0, r0, c1, c0, 0
+	bic	r0, r0, #(1 << 13)		@ SCTLR.V = 0: vectors at VBAR, not 0xffff0000
+	mcr	p15, 0, r0, c1, c0, 0
+	isb					@ the new vector base before any exception can be taken
+	bx	lr
+	.size set_vectors, . - set_vectors
+
+/*
+ * psci_call: one PSCI call through the build's conduit (smc, or hvc with PSCI_CONDUIT=hvc).
+ * In: r0 = function ID, r1-r3 = arguments. Out: r0 = result.
+ * Clobbers: r1-r3 (SMCCC lets the callee return values there); r4-r14 are preserved by SMCCC.
+ */
+	.global psci_call
+	.type psci_call, %function
+	.balign 4
+psci_call:
+	CONDUIT	#0
+	bx	lr
+	.size psci_call, . - psci_call
+
+/*
+ * psci_preserve_probe: a PSCI call with r4-r12 and lr holding known patterns, to see that the
+ * callee preserves them (SMCCC: r4-r14 unchanged).
+ * In: r0 = function ID, r1-r3 = arguments. Out: r0 = mask of the registers the call changed
+ * (bit n = rn: r4-r12, sp = 13, lr = 14); sp is restored from memory before returning either way.
+ * Clobbers: r1-r3, r12. Boot CPU only (probe_sp is one word).
+ */
+	.global psci_preserve_probe
+	.type psci_preserve_probe, %function
+	.balign 4
+psci_preserve_probe:
+	push	{r4-r11, lr}
+	ldr	r12, =probe_sp
+	str	sp, [r12]
+	ldr	r4, =0x04a4a404
+	ldr	r5, =0x05a5a505
+	ldr	r6, =0x06a6a606
+	ldr	r7, =0x07a7a707
+	ldr	r8, =0x08a8a808
+	ldr	r9, =0x09a9a909
+	ldr	r10, =0x0aaaaa0a
+	ldr	r11, =0x0babab0b
+	ldr	r12, =0x0cacac0c
+	ldr	lr, =0x0eaeae0e
+	CONDUIT	#0
+	mov	r1, #0
+	ldr	r2, =0x04a4a404
+	cmp	r4, r2
+	orrne	r1, r1, #(1 << 4)
+	ldr	r2, =0x05a5a505
+	cmp	r5, r2
+	orrne	r1, r1, #(1 << 5)
+	ldr	r2, =0x06a6a606
+	cmp	r6, r2
+	orrne	r1, r1, #(1 << 6)
+	ldr	r2, =0x07a7a707
+	cmp	r7, r2
+	orrne	r1, r1, #(1 << 7)
+	ldr	r2, =0x08a8a808
+	cmp	r8, r2
+	orrne	r1, r1, #(1 << 8)
+	ldr	r2, =0x09a9a909
+	cmp	r9, r2
+	orrne	r1, r1, #(1 << 9)
+	ldr	r2, =0x0aaaaa0a
+	cmp	r10, r2
+	orrne	r1, r1, #(1 << 10)
+	ldr	r2, =0x0babab0b
+	cmp	r11, r2
+	orrne	r1, r1, #(1 << 11)
+	ldr	r2, =0x0cacac0c
+	cmp	r12, r2
+	orrne	r1, r1, #(1 << 12)
+	ldr	r2, =0x0eaeae0e
+	cmp	lr, r2
+	orrne	r1, r1, #(1 << 14)
+	ldr	r2, =probe_sp
+	ldr	r2, [r2]
+	cmp	sp, r2
+	orrne	r1, r1, #(1 << 13)
+	mov	sp, r2				@ whatever the call did to sp, our frame is below this
+	mov	r0, r1
+	pop	{r4-r11, pc}
+	.size psci_preserve_probe, . - psci_preserve_probe
+
+	.bss
+	.balign 4
+probe_sp:
+	.space	4
+
+/*
+ * The exception vectors (VBAR): any exception is a test failure. Each stub passes its number;
+ * exception_common moves to SVC (the CPU's own stack) and reports.
+ * In: lr and SPSR of the exception. Out: never returns. Clobbers: everything.
+ */
+	.text
+	.balign 32
+vectors:
+	b	vec_reset
+	b	vec_undef
+	b	vec_svc
+	b	vec_pabt
+	b	vec_dabt
+	b	vec_hyp
+	b	vec_irq
+	b	vec_fiq
+vec_reset:
+	mov	r0, #0
+	b	exception_common
+vec_undef:
+	mov	r0, #1
+	b	exception_common
+vec_svc:
+	mov	r0, #2
+	b	exception_common
+vec_pabt:
+	mov	r0, #3
+	b	exception_common
+vec_dabt:
+	mov	r0, #4
+	b	exception_common
+vec_hyp:
+	mov	r0, #5
+	b	exception_common
+vec_irq:
+	mov	r0, #6
+	b	exception_common
+vec_fiq:
+	mov	r0, #7
+exception_common:
+	mov	r1, lr				@ the exception's return address
+	mrs	r2, spsr			@ the interrupted CPSR
+	cps	#PT_MODE_SVC			@ the CPU's own stack, whichever mode took the exception
+	bl	psci_test_exception
+	b	park
+
+/*
+ * HYP vectors, used only while leave_hyp runs: any exception there prints one line and parks.
+ * In: nothing usable. Out: never returns. Clobbers: r0-r3.
+ */
+	.balign 32
+hyp_vectors:
+	.rept	8
+	b	hyp_exception
+	.endr
+hyp_exception:
+	adr	r1, hyp_message
+	ldr	r2, =PLAT_CONSOLE_PL011_BASE
+1:	ldrb	r0, [r1], #1
+	cmp	r0, #0
+	beq	park
+2:	ldr	r3, [r2, #0x18]			@ UARTFR
+	tst	r3, #0x20			@ TXFF: wait while the FIFO is full
+	bne	2b
+	str	r0, [r2]			@ UARTDR
+	b	1b
+hyp_message:
+	.asciz	"psci-test: exception in HYP mode: FAIL while leaving HYP\r\n"
+	.balign	4
+
+	.section .note.GNU-stack, "", %progbits
