@@ -151,11 +151,11 @@ $(BUILD)/flash-demo.img: $(BUILD)/muster.bin $(BUILD)/payload-demo.bin tools/mkf
 		--bootargs "$(BOOTARGS)"
 
 # `make flash KERNEL=zImage DTB=board.dtb [INITRD=...] [BOOTARGS=...] [ACK_TIMEOUT_MS=] [BOOTDELAY=s]`;
-# without KERNEL the payload is the SMP demo.
+# without KERNEL the payload is the SMP demo. PSCI=0: on a PSCI board, leave the DTB's SMP method alone.
 flash: $(BUILD)/muster.bin $(BUILD)/payload-demo.bin | deps
 	$(MKFLASH) --muster $(BUILD)/muster.bin --out $(BUILD)/flash.img --bootargs "$(BOOTARGS)" \
 		$(if $(KERNEL),--kernel $(KERNEL) $(if $(DTB),--dtb $(DTB)) $(if $(INITRD),--initrd $(INITRD)) \
-			$(if $(KERNEL_ONLY),--kernel-only), \
+			$(if $(KERNEL_ONLY),--kernel-only) $(if $(filter 0,$(PSCI)),--no-psci), \
 		--standalone $(BUILD)/payload-demo.bin)
 
 $(BUILD)/size.txt: $(BUILD)/muster.elf $(BUILD)/muster.bin

@@ -3,6 +3,7 @@
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -145,6 +146,56 @@ def linux_bench():
           f"{ms['first'] / qs['first']:.2f}, wall to initramfs {ms['init'] / qs['init']:.2f} (goal <= 1.2)")
 
 
+def psci_linux_bench(runs=5, rounds=20, cpus=4):
+    """Linux on virt with 4 CPUs through muster's PSCI (secure=on, muster in flash, Linux started
+    Non-secure, PSCI over SMC) against QEMU's built-in PSCI (plain virt, -kernel, PSCI over HVC
+    answered by QEMU itself): host wall time from QEMU's start to the initramfs running on every
+    CPU, and the time of one CPU hotplug cycle (offline + online) from the initramfs's timed loop.
+    Runs alternate between the two; the figures are medians (the host is shared and noisy)."""
+    subprocess.run(["bash", "tools/fetch-linux.sh"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    lx = os.path.join(ROOT, "build", "linux")
+    out_dir = os.path.join("build", "bench-psci-linux")
+    dtb = os.path.join(ROOT, out_dir, f"virt-{cpus}cpus.dtb")
+    subprocess.run(["bash", "tools/virt-dtb.sh", str(cpus), dtb], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    bootargs = f"console=ttyAMA0 muster.hotplug={rounds}"
+    subprocess.run(["make", "-s", "--no-print-directory", "PLATFORM=virt", f"BUILD={out_dir}", "flash",
+                    "BOOTDELAY=0", f"KERNEL={lx}/vmlinuz", f"DTB={dtb}", f"INITRD={lx}/initramfs.cpio.gz",
+                    f"BOOTARGS={bootargs}"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    base = ["qemu-system-arm", "-cpu", "cortex-a15", "-m", "128M", "-smp", str(cpus), *CONSOLE, "-nic", "none"]
+    args = {
+        "muster": base + ["-M", "virt,secure=on", "-drive",
+                          f"if=pflash,format=raw,snapshot=on,file={os.path.join(ROOT, out_dir, 'flash.img')}"],
+        "qemu": base + ["-M", "virt", "-kernel", f"{lx}/vmlinuz", "-initrd", f"{lx}/initramfs.cpio.gz",
+                        "-append", bootargs],
+    }
+    marks = {"init": rf"^initramfs: nproc {cpus}$", "done": r"^initramfs: done$"}
+    wall, cycle = {"muster": [], "qemu": []}, {"muster": [], "qemu": []}
+    print(f"bench: Linux on virt, {cpus} CPUs, through muster's PSCI (SMC) and QEMU's built-in PSCI (HVC), "
+          f"{runs} alternating runs each, {rounds} hotplug rounds of {cpus - 1} CPUs per run:")
+    for i in range(runs):
+        for label in ("muster", "qemu"):
+            out, seen = timed_run(args[label], marks, timeout=600, stop_after="done")
+            m = re.search(r"^initramfs: hotplug (\d+) cpu cycles in (\d+) ms$", out, re.M)
+            ok = re.search(r"^initramfs: hotplug cycles \d+ failures 0$", out, re.M)
+            if "init" not in seen or not m or not ok or int(m.group(1)) == 0:
+                sys.exit(f"bench: Linux through {label} did not boot on {cpus} CPUs and hotplug cleanly:\n"
+                         + out[-3000:])
+            wall[label].append(seen["init"])
+            cycle[label].append(int(m.group(2)) / int(m.group(1)))
+            print(f"bench:   run {i + 1} {label:6}: initramfs with {cpus} CPUs at {seen['init']:5.2f} s wall; "
+                  f"hotplug {int(m.group(1))} cycles in {int(m.group(2))} ms, {cycle[label][-1]:6.1f} ms per cycle")
+    med = {k: (statistics.median(wall[k]), statistics.median(cycle[k])) for k in wall}
+    for label in ("muster", "qemu"):
+        print(f"bench: Linux {cpus} CPUs through {label:6} (median): {med[label][0]:5.2f} s wall from QEMU start "
+              f"to the initramfs on {cpus} CPUs, {med[label][1]:6.1f} ms per hotplug cycle (offline + online)")
+    # Each muster run is paired with the QEMU run that follows it: the median of those ratios
+    # cancels slow drifts of the host's load that the ratio of the medians does not.
+    pair = [statistics.median(m / q for m, q in zip(d["muster"], d["qemu"])) for d in (wall, cycle)]
+    print(f"bench: ratio muster / QEMU built-in PSCI: wall to initramfs {med['muster'][0] / med['qemu'][0]:.2f} "
+          f"(goal <= 1.2), hotplug cycle {med['muster'][1] / med['qemu'][1]:.2f} (goal <= 1.1); "
+          f"median of the paired runs' ratios: {pair[0]:.2f}, {pair[1]:.2f}")
+
+
 def scaling_bench(platform="virt", delay_ms=None):
     """Bring-up time against CPU count on a board with many cores. With `delay_ms`, every
     secondary takes that long to arrive (a slow boot path, FAULT=delay FAULT_CPU=all): released
@@ -180,8 +231,12 @@ def scaling_bench(platform="virt", delay_ms=None):
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["psci-linux"]:  # this part alone: /usr/bin/python3 tools/bench.py psci-linux
+        psci_linux_bench()
+        sys.exit()
     main()
     scaling_bench("virt")
     scaling_bench("virt", delay_ms=50)
     if PLATFORM == "vexpress-a9":
         linux_bench()
+    psci_linux_bench()

@@ -8,6 +8,8 @@
 #   vexpress-v2p-ca15-tc1.dtb
 #   initramfs.cpio.gz            newc cpio: /bin/busybox, /init (tests/linux/init), /proc /sys /dev, /dev/console
 #   versions.txt                 the packages and versions used
+# virt has no DTB here: QEMU generates it, per CPU count and memory size (tools/virt-dtb.sh CPUS OUT.dtb).
+# On boards with PSCI (board.h PLAT_HAS_PSCI), `make flash` (tools/mkflash.py) adds the /psci node.
 # Caches: debs/ (downloaded .debs), root-kernel/ and root-busybox/ (dpkg-deb -x of them).
 # Once everything exists and the initramfs is newer than tests/linux/init and tests/linux/mkcpio.py, a run does
 # nothing. Editing tests/linux/init only rebuilds the initramfs, from the cached busybox, without apt.

@@ -20,6 +20,13 @@ BOARD_MACROS = [  # read through include/muster/platform.h so defaults apply too
                 "MUSTER_PAYLOAD_MAX", "PLAT_FLASH_BASE", "PLAT_PAYLOAD_LOAD", "PLAT_LINUX_LOAD",
                 "PLAT_LINUX_INITRD_ADDR", "PLAT_LINUX_DTB_ADDR", "MUSTER_RAM_BASE", "MUSTER_RAM_SIZE",
                 "PLAT_MAX_CPUS", "PLAT_CORES_PER_CLUSTER"]
+# Board switches that may be left undefined (read as 0).
+BOARD_SWITCHES = ["PLAT_HAS_PSCI"]
+# The PSCI node muster's secure monitor answers (Arm DEN0022: PSCI 1.0 with the 0.2 function IDs,
+# called with SMC). Linux reads the function IDs from the standard ranges, so the psci-0.1
+# properties some device trees carry (QEMU's: cpu_on, cpu_off, ...) must not survive.
+PSCI_COMPATIBLE = ["arm,psci-1.0", "arm,psci-0.2"]
+PSCI_OLD_PROPERTIES = ["cpu_suspend", "cpu_off", "cpu_on", "migrate"]
 
 
 def die(msg):
@@ -36,13 +43,15 @@ def run(*args, **kw):
 def board_constants(board_dir, cc):
     """Evaluate the board's numeric macros with the C preprocessor: board.h stays the one source."""
     src = "#include <muster/platform.h>\n" + "".join(f"key_{m}={m}\n" for m in BOARD_MACROS)
+    src += "".join(f"#if defined({m}) && {m}\nkey_{m}=1\n#else\nkey_{m}=0\n#endif\n"
+                   for m in BOARD_SWITCHES)
     inc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "include")
     out = run(cc, "-E", "-P", "-D__ASSEMBLER__", f"-I{board_dir}", f"-I{inc}", "-x", "c", "-", input=src)
     values = {}
     for line in out.splitlines():
         name, _, expr = line.partition("=")
         name = name.removeprefix("key_")
-        if name in BOARD_MACROS:
+        if name in BOARD_MACROS + BOARD_SWITCHES:
             expr = expr.replace("U", "")
             if not re.fullmatch(r"[0-9a-fA-FxX()+\-*/ ]+", expr):
                 die(f"{name} is not a number: {expr}")
@@ -59,11 +68,61 @@ def settings_record(ack_ms, bootdelay_ms, bootargs):
     return body + struct.pack("<I", zlib.crc32(body))
 
 
-def prepare_dtb(src, dst, b, bootargs, initrd_size):
-    """Copy the DTB with what muster needs: reserved memory, room for bootargs, CPU status, initrd range."""
+def cpu_nodes(dtb):
+    return [n for n in run("fdtget", "-l", dtb, "/cpus").split() if n.startswith("cpu@")]
+
+
+def missing_cpus_dts(src, b):
+    """DTS text that gives every core the board can have a CPU node (Linux brings up only CPUs its
+    device tree lists; Debian's vexpress-v2p-ca15-tc1.dtb lists the 2 of the real tile, QEMU models
+    4). dtc merges it into the tree, after the existing nodes, so Linux numbers the CPUs in MPIDR
+    order. A node for a core that is absent or does not come up is marked "fail" by muster."""
+    nodes = cpu_nodes(src)
+    if not nodes:
+        die("the device tree has no /cpus/cpu@* nodes")
+    cells = int(run("fdtget", "-t", "u", "-d", "1", src, "/cpus", "#address-cells").split()[0])
+    have = {int(run("fdtget", "-t", "u", src, f"/cpus/{n}", "reg").split()[-1]) for n in nodes}
+    compatible = run("fdtget", "-t", "bx", src, f"/cpus/{nodes[0]}", "compatible").split()
+    per = b["PLAT_CORES_PER_CLUSTER"]
+    added = []
+    for idx in range(b["PLAT_MAX_CPUS"]):
+        reg = ((idx // per) << 8) | (idx % per)  # MPIDR affinity fields Aff1, Aff0
+        if reg not in have:
+            added.append(f"\t\tcpu@{reg:x} {{\n\t\t\tdevice_type = \"cpu\";\n"
+                         f"\t\t\tcompatible = [{' '.join(f'{int(x, 16):02x}' for x in compatible)}];\n"
+                         f"\t\t\treg = <{'0x0 ' * (cells - 1)}0x{reg:x}>;\n\t\t}};\n")
+    if not added:
+        return "", 0
+    return "\n/ {\n\tcpus {\n" + "".join(added) + "\t};\n};\n", len(added)
+
+
+def request_psci(dst):
+    """Make Linux use muster's PSCI: a /psci node for PSCI 1.0 over SMC, and enable-method =
+    "psci" on every CPU (replacing a board-specific one)."""
+    if "psci" not in run("fdtget", "-l", dst, "/").split():
+        run("fdtput", "-c", dst, "/psci")
+    props = run("fdtget", "-p", dst, "/psci").split()
+    for prop in PSCI_OLD_PROPERTIES:
+        if prop in props:
+            run("fdtput", "-d", dst, "/psci", prop)
+    run("fdtput", "-t", "s", dst, "/psci", "compatible", *PSCI_COMPATIBLE)
+    run("fdtput", "-t", "s", dst, "/psci", "method", "smc")
+    for node in cpu_nodes(dst):
+        run("fdtput", "-t", "s", dst, f"/cpus/{node}", "enable-method", "psci")
+
+
+def prepare_dtb(src, dst, b, bootargs, initrd_size, psci=False):
+    """Copy the DTB with what muster needs: reserved memory, room for bootargs, CPU status, initrd
+    range; with `psci`, a /psci node and enable-method for muster's PSCI, and a node per core."""
     dts = run("dtc", "-q", "-I", "dtb", "-O", "dts", src)
     reserve = f"/memreserve/ 0x{b['MUSTER_RAM_BASE']:x} 0x{b['MUSTER_RAM_SIZE']:x};\n"
     dts = re.sub(r"^/dts-v1/;\n", "/dts-v1/;\n" + reserve, dts, count=1, flags=re.M)
+    if psci:
+        extra, added = missing_cpus_dts(src, b)
+        if added:
+            dts += extra
+            print(f"mkflash: the device tree lists {len(cpu_nodes(src))} CPUs, the board can have "
+                  f"{b['PLAT_MAX_CPUS']}: added {added} CPU nodes (muster marks those that do not come up \"fail\")")
     with tempfile.NamedTemporaryFile("w", suffix=".dts", delete=False) as f:
         f.write(dts)
     run("dtc", "-q", "-I", "dts", "-O", "dtb", "-p", "4096", "-o", dst, f.name)
@@ -76,10 +135,11 @@ def prepare_dtb(src, dst, b, bootargs, initrd_size):
         run("fdtput", "-c", dst, "/chosen")
     run("fdtput", "-t", "bx", dst, "/chosen", "bootargs",
         *[f"{x:02x}" for x in raw.ljust(BOOTARGS_DTB_ROOM, b"\0")])
+    if psci:
+        request_psci(dst)
     # Every CPU node gets status = "okay", which muster rewrites to "fail" for a core that failed.
-    for node in run("fdtget", "-l", dst, "/cpus").split():
-        if node.startswith("cpu@"):
-            run("fdtput", "-t", "s", dst, f"/cpus/{node}", "status", "okay")
+    for node in cpu_nodes(dst):
+        run("fdtput", "-t", "s", dst, f"/cpus/{node}", "status", "okay")
     if initrd_size is not None:
         start = b["PLAT_LINUX_INITRD_ADDR"]
         if start + initrd_size > b["PLAT_LINUX_DTB_ADDR"]:
@@ -104,12 +164,17 @@ def main():
     ap.add_argument("--ack-timeout-ms", type=int, default=0)
     ap.add_argument("--bootdelay-ms", type=int, default=2000)
     ap.add_argument("--no-settings", action="store_true", help="leave the settings block erased")
+    ap.add_argument("--no-psci", action="store_true",
+                    help="on a board with PLAT_HAS_PSCI, leave the device tree's /psci node and CPU "
+                         "enable-method as they are (Linux then does not ask muster's PSCI: the "
+                         "board's own SMP protocol, e.g. the SYS_FLAGS pen, or CPU0 only)")
     a = ap.parse_args()
 
     for tool in ("mkimage", "dtc", "fdtput", "fdtget"):
         if not shutil.which(tool):
             die(f"{tool} is missing (tools/install-deps.sh installs it)")
     b = board_constants(a.board_dir, a.cc)
+    psci = bool(b["PLAT_HAS_PSCI"]) and not a.no_psci
     image = bytearray(b"\xff" * b["PLAT_FLASH_SIZE"])  # erased NOR reads all-ones
     muster = open(a.muster, "rb").read()
     if len(muster) > b["MUSTER_FLASH_SIZE"]:
@@ -126,7 +191,12 @@ def main():
             if not a.dtb or a.initrd:
                 die("KERNEL_ONLY=1 takes KERNEL and DTB (appended to the zImage), no INITRD")
             dtb = os.path.join(tmp, "board.dtb")
-            prepare_dtb(a.dtb, dtb, b, a.bootargs, None)
+            if psci:
+                # muster reads only a device tree of its own image part: it cannot see an appended
+                # one ask for PSCI, and starts such a kernel the classic way (Secure SVC, no PSCI).
+                print("mkflash: KERNEL_ONLY=1: the appended device tree is left without muster's PSCI "
+                      "(muster cannot read it); a multi-file image (no KERNEL_ONLY) gets PSCI")
+            prepare_dtb(a.dtb, dtb, b, a.bootargs, None, False)
             zimage = os.path.join(tmp, "zImage-dtb")
             with open(zimage, "wb") as f:
                 f.write(open(a.kernel, "rb").read() + open(dtb, "rb").read())
@@ -138,7 +208,7 @@ def main():
                 die("a Linux payload needs DTB=...")
             dtb = os.path.join(tmp, "board.dtb")
             initrd_size = os.path.getsize(a.initrd) if a.initrd else None
-            prepare_dtb(a.dtb, dtb, b, a.bootargs, initrd_size)
+            prepare_dtb(a.dtb, dtb, b, a.bootargs, initrd_size, psci)
             parts = ":".join([a.kernel] + ([a.initrd] if a.initrd else []) + [dtb])
             run("mkimage", "-A", "arm", "-O", "linux", "-T", "multi", "-C", "none",
                 "-a", f"0x{b['PLAT_LINUX_LOAD']:x}", "-e", f"0x{b['PLAT_LINUX_LOAD']:x}",

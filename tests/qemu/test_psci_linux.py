@@ -1,0 +1,180 @@
+"""Debian's armmp Linux started Non-secure by muster and bringing its CPUs up and down through
+muster's PSCI 1.0 (SMC): boot on every CPU, CPU hotplug in a loop, and a core failed in muster."""
+import os
+import re
+import subprocess
+import time
+
+import pytest
+
+from conftest import PLATFORM, ROOT, boot
+
+LINUX = os.path.join(ROOT, "build", "linux")
+pytestmark = pytest.mark.skipif(PLATFORM not in ("virt", "vexpress-a15"),
+                                reason="Linux through muster's PSCI: boards with PLAT_HAS_PSCI")
+
+# Linux starts in HYP where the CPU has the Virtualization Extensions and QEMU gives them (the
+# vexpress-a15 machine), else in Non-secure SVC (virt,secure=on has no EL2 in QEMU 7.2).
+START_MODE = {"virt": "SVC", "vexpress-a15": "HYP"}
+# Debian's vexpress-v2p-ca15-tc1.dtb describes the tile's 1 GiB at 0x80000000; the board's
+# QEMU_MEM (128M, enough for muster's own tests) would leave Linux without most of its memory.
+EXTRA = {"virt": (), "vexpress-a15": ("-m", "1G")}
+
+# CPU hotplug: rounds of the initramfs loop (each takes every online secondary offline and back
+# online once, through muster's CPU_OFF and CPU_ON) per run. `make test` runs every board: the
+# runs below make at least HOTPLUG_TOTAL_MIN offline/online cycles in all (a cycle takes about
+# 60-110 ms of wall time under TCG here with 4 CPUs, 150-250 ms with 8, so the counts are split
+# between the boards and weighted to 4 CPUs).
+HOTPLUG_ROUNDS = {("virt", 4): 120, ("virt", 8): 20, ("vexpress-a15", 4): 160}
+FAULT_ROUNDS = 10  # the fault run: 2 secondaries online
+HOTPLUG_TOTAL_MIN = 1000
+
+
+def cycles(platform=None):
+    """The offline/online cycles the runs make, on one board or on all of them."""
+    boards = {p for p, _ in HOTPLUG_ROUNDS} if platform is None else {platform}
+    return sum(r * (c - 1) for (p, c), r in HOTPLUG_ROUNDS.items() if p in boards) + FAULT_ROUNDS * 2 * len(boards)
+
+
+@pytest.fixture(scope="module")
+def linux():
+    """Kernel, DTBs and initramfs, fetched through apt once and cached (tools/fetch-linux.sh)."""
+    subprocess.run(["bash", "tools/fetch-linux.sh"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return LINUX
+
+
+def board_dtb(linux, cpus):
+    """The board's device tree as it comes (mkflash adds the /psci node and enable-methods)."""
+    if PLATFORM == "virt":
+        dtb = os.path.join(ROOT, "build", "test", f"virt-{cpus}cpus.dtb")
+        subprocess.run(["bash", "tools/virt-dtb.sh", str(cpus), dtb], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        return dtb
+    return os.path.join(linux, "vexpress-v2p-ca15-tc1.dtb")
+
+
+def psci_flash(name, linux, cpus, rounds, **make_vars):
+    out = os.path.join("build", "test", name)
+    args = ["make", "-s", "--no-print-directory", f"PLATFORM={PLATFORM}", f"BUILD={out}", "flash",
+            "BOOTDELAY=0", f"KERNEL={linux}/vmlinuz", f"DTB={board_dtb(linux, cpus)}",
+            f"INITRD={linux}/initramfs.cpio.gz", f"BOOTARGS=console=ttyAMA0 muster.hotplug={rounds}"]
+    args += [f"{k}={v}" for k, v in make_vars.items()]
+    subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(ROOT, out)
+
+
+def run_linux(out, cpus, timeout):
+    t0 = time.monotonic()
+    run = boot(out, cpus, "pflash", image="flash.img", timeout=timeout, extra=EXTRA[PLATFORM])
+    hotplug = [l for l in run.lines if l.startswith("initramfs: hotplug ")]
+    print(f"{PLATFORM}, {cpus} CPUs: {time.monotonic() - t0:.1f} s wall; {'; '.join(hotplug)}")
+    return run
+
+
+def check_muster_handoff(run, online):
+    """muster marked every CPU node but the online ones "fail" and handed over through its PSCI."""
+    m = re.search(r"^boot: device tree: (\d+) CPU nodes, (\d+) marked failed$", "\n".join(run.lines), re.M)
+    # The device tree may have more CPU nodes than QEMU has CPUs (mkflash gives virt's 8).
+    assert m and int(m.group(2)) == int(m.group(1)) - online, run.output
+    assert run.has(rf"^boot: PSCI 1\.0 over SMC: the OS starts Non-secure in {START_MODE[PLATFORM]} mode"), \
+        run.output
+
+
+def check_psci_linux(run, online):
+    """Linux found muster's PSCI, started where it should, and brought `online` CPUs up."""
+    assert run.has(r"psci: PSCIv1\.0 detected in firmware\.$"), run.output
+    assert run.has(r"psci: Using standard PSCI v0\.2 function IDs$"), run.output
+    assert run.has(rf"CPU: All CPU\(s\) started in {START_MODE[PLATFORM]} mode\.$"), run.output
+    assert run.has(rf"smp: Brought up 1 node, {online} CPUs$"), run.output
+    assert not run.has(r"failed to come online|failed to boot|CPU\d+: failed|Unable to handle"), run.output
+    assert not run.has(r"Internal error|Oops|BUG:|Kernel panic"), run.output
+
+
+def check_hotplug(run, rounds, secondaries, online_list):
+    assert run.has(rf"^initramfs: hotplug cycles {rounds} failures 0$"), run.output
+    # Warnings reach the console during the loop (tests/linux/init): Linux's PSCI code polls
+    # AFFINITY_INFO after CPU_OFF and warns if the CPU does not read OFF within its 100 ms.
+    assert not run.has(r"may not have shut down cleanly|didn't die|WARNING:"), run.output
+    assert run.has(rf"^initramfs: hotplug {rounds * secondaries} cpu cycles in \d+ ms$"), run.output
+    # Every CPU is back online at the end.
+    assert run.has(rf"^initramfs: cpus online after hotplug {online_list}$"), run.output
+    assert run.has(r"^initramfs: done$"), run.output
+
+
+def mkflash_dtb(tmp_path, dtb, *options):
+    """The device tree mkflash puts in a Linux image, read back from the image."""
+    kernel = tmp_path / "zImage"
+    kernel.write_bytes(b"\0" * 64)
+    subprocess.run(["/usr/bin/python3", "tools/mkflash.py", "--board-dir", f"platform/{PLATFORM}",
+                    "--muster", str(kernel), "--out", str(tmp_path / "flash.img"), "--kernel", str(kernel),
+                    "--dtb", dtb, "--bootargs", "console=ttyAMA0", *options],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    out = tmp_path / "out.dtb"
+    subprocess.run(["dumpimage", "-T", "multi", "-p", "1", "-o", str(out), str(tmp_path / "flash.uimg")],
+                   check=True, stdout=subprocess.DEVNULL)
+    return str(out)
+
+
+def fdt(*args):
+    return subprocess.run(["fdtget", *args], check=True, capture_output=True, text=True).stdout.split()
+
+
+def test_mkflash_asks_for_muster_psci(linux, tmp_path):
+    """A /psci node as QEMU writes its own (HVC, psci-0.1 function IDs) and a board enable-method
+    are replaced by PSCI 1.0 over SMC; every core the board can have gets a CPU node; --no-psci
+    leaves the device tree's PSCI as it was."""
+    src = str(tmp_path / "board.dtb")
+    subprocess.run(["cp", board_dtb(linux, 4), src], check=True)
+    subprocess.run(["fdtput", "-c", src, "/psci"], check=True)
+    subprocess.run(["fdtput", "-t", "s", src, "/psci", "method", "hvc"], check=True)
+    subprocess.run(["fdtput", "-t", "s", src, "/psci", "compatible", "arm,psci"], check=True)
+    subprocess.run(["fdtput", "-t", "x", src, "/psci", "cpu_on", "84000003"], check=True)
+    subprocess.run(["fdtput", "-t", "s", src, "/cpus/cpu@1", "enable-method", "arm,board-smp"], check=True)
+
+    dtb = mkflash_dtb(tmp_path, src)
+    assert fdt("-t", "s", dtb, "/psci", "compatible") == ["arm,psci-1.0", "arm,psci-0.2"]
+    assert fdt("-t", "s", dtb, "/psci", "method") == ["smc"]
+    assert sorted(fdt("-p", dtb, "/psci")) == ["compatible", "method"]
+    max_cpus = 8 if PLATFORM == "virt" else 4
+    cpus = [n for n in fdt("-l", dtb, "/cpus") if n.startswith("cpu@")]
+    assert cpus == [f"cpu@{i}" for i in range(max_cpus)]  # in MPIDR order: Linux numbers them so
+    for node in cpus:
+        assert fdt("-t", "s", dtb, f"/cpus/{node}", "enable-method") == ["psci"]
+        assert fdt("-t", "s", dtb, f"/cpus/{node}", "status") == ["okay"]
+        assert fdt("-t", "u", dtb, f"/cpus/{node}", "reg") == [str(int(node[4:], 16))]
+
+    kept = mkflash_dtb(tmp_path, src, "--no-psci")
+    assert fdt("-t", "s", kept, "/psci", "method") == ["hvc"]
+    assert fdt("-t", "x", kept, "/psci", "cpu_on") == ["84000003"]
+    assert fdt("-t", "s", kept, "/cpus/cpu@1", "enable-method") == ["arm,board-smp"]
+
+
+def test_hotplug_counts_reach_the_minimum():
+    """What every board's runs do together (`make test` runs them all)."""
+    assert cycles() >= HOTPLUG_TOTAL_MIN, {p: cycles(p) for p, _ in HOTPLUG_ROUNDS}
+
+
+@pytest.mark.parametrize("cpus", sorted(c for p, c in HOTPLUG_ROUNDS if p == PLATFORM))
+def test_linux_boots_and_hotplugs_through_psci(linux, cpus):
+    rounds = HOTPLUG_ROUNDS[(PLATFORM, cpus)]
+    out = psci_flash(f"psci-linux-{cpus}", linux, cpus, rounds)
+    run = run_linux(out, cpus, timeout=180 + rounds * (cpus - 1))
+    assert run.summary() == (cpus, cpus)
+    check_muster_handoff(run, cpus)
+    check_psci_linux(run, cpus)
+    assert run.has(rf"^initramfs: cpus online 0-{cpus - 1}$"), run.output
+    assert run.has(rf"^initramfs: nproc {cpus}$"), run.output
+    check_hotplug(run, rounds, cpus - 1, f"0-{cpus - 1}")
+
+
+def test_linux_skips_a_core_that_failed_in_muster(linux):
+    out = psci_flash("psci-linux-cpu2-dead", linux, 4, FAULT_ROUNDS, FAULT="never", FAULT_CPU=2,
+                     ACK_TIMEOUT_MS=1000)
+    run = run_linux(out, 4, timeout=240)
+    assert run.has(r"^cpu2: mpidr 0x80000002 timeout: no acknowledgment within 1000 ms"), run.output
+    assert run.summary() == (3, 4)
+    check_muster_handoff(run, 3)
+    check_psci_linux(run, 3)
+    assert run.has(r"^initramfs: cpus online 0-2$"), run.output
+    assert run.has(r"^initramfs: nproc 3$"), run.output
+    check_hotplug(run, FAULT_ROUNDS, 2, "0-2")
