@@ -1,4 +1,6 @@
 /* PSCI test payload entry points: the boot CPU's Linux-style entry, the CPU_ON entry, the conduit and the vectors. */
+#include <muster/asm.h>
+
 #include "psci-test.h"
 
 	.syntax unified
@@ -18,9 +20,7 @@
  * Out: never returns (boot_main ends in SYSTEM_OFF).
  * Clobbers: everything; zeroes .bss (the shared status words included) before any CPU_ON.
  */
-	.global _start
-	.type _start, %function
-_start:
+FUNC(_start)
 	mrs	r4, cpsr			@ entry state, before leave_hyp changes it: for the report
 	mrc	p15, 0, r5, c1, c0, 0		@ SCTLR at entry (from HYP too: the PL1 one the OS inherits)
 	mov	r6, r0
@@ -43,7 +43,7 @@ _start:
 	mov	r3, r7
 	bl	boot_main
 	b	park
-	.size _start, . - _start
+ENDFUNC(_start)
 
 	.text
 
@@ -53,10 +53,7 @@ _start:
  * Out: never returns: secondary_main ends in CPU_OFF.
  * Clobbers: everything; uses only this CPU's own stack.
  */
-	.global secondary_entry
-	.type secondary_entry, %function
-	.balign 4
-secondary_entry:
+FUNC(secondary_entry)
 	mrs	r4, cpsr			@ entry state as PSCI set it up, checked by the boot CPU
 	mrc	p15, 0, r5, c1, c0, 0		@ SCTLR at entry
 	mov	r6, r0
@@ -70,22 +67,20 @@ secondary_entry:
 	mov	r1, r4
 	mov	r2, r5
 	bl	secondary_main
-	.size secondary_entry, . - secondary_entry
+ENDFUNC(secondary_entry)
 
 /* park: sleep forever. In: nothing. Never returns. */
-	.type park, %function
-park:
+LOCAL_FUNC(park)
 	wfi
 	b	park
-	.size park, . - park
+ENDFUNC(park)
 
 /*
  * leave_hyp: in HYP, drop to SVC as Linux does; in SVC, return at once.
  * In: lr = return address. Out: SVC with A/I/F masked, HCR = 0 (no traps, SMC reaches the
  * monitor), CNTHCTL lets PL1 read the physical counter. Clobbers: r0.
  */
-	.type leave_hyp, %function
-leave_hyp:
+LOCAL_FUNC(leave_hyp)
 	mrs	r0, cpsr
 	and	r0, r0, #PT_MODE_MASK
 	cmp	r0, #PT_MODE_HYP
@@ -102,14 +97,13 @@ leave_hyp:
 	msr	spsr_cxsf, r0			@ SPSR_hyp (the banked form is not usable from HYP itself)
 	msr	elr_hyp, lr
 	eret					@ context-synchronizing: HCR and CNTHCTL apply in SVC
-	.size leave_hyp, . - leave_hyp
+ENDFUNC(leave_hyp)
 
 /*
  * cpu_stack_top: this CPU's stack, indexed by MPIDR Aff0.
  * In: nothing. Out: r0 = stack top, or 0 when Aff0 >= PT_MAX_CPUS. Clobbers: r1.
  */
-	.type cpu_stack_top, %function
-cpu_stack_top:
+LOCAL_FUNC(cpu_stack_top)
 	mrc	p15, 0, r0, c0, c0, 5		@ MPIDR
 	and	r0, r0, #0xff
 	cmp	r0, #PT_MAX_CPUS
@@ -119,14 +113,13 @@ cpu_stack_top:
 	add	r0, r0, #1
 	add	r0, r1, r0, lsl #PT_STACK_SHIFT
 	bx	lr
-	.size cpu_stack_top, . - cpu_stack_top
+ENDFUNC(cpu_stack_top)
 
 /*
  * set_vectors: take this CPU's PL1 exceptions at our table (VBAR is per CPU and unknown at entry).
  * In: nothing. Out: VBAR = vectors, SCTLR.V = 0. Clobbers: r0.
  */
-	.type set_vectors, %function
-set_vectors:
+LOCAL_FUNC(set_vectors)
 	ldr	r0, =vectors
 	mcr	p15, 0, r0, c12, c0, 0		@ VBAR
 	mrc	p15, 0, r0, c1, c0, 0
@@ -134,20 +127,17 @@ set_vectors:
 	mcr	p15, 0, r0, c1, c0, 0
 	isb					@ the new vector base before any exception can be taken
 	bx	lr
-	.size set_vectors, . - set_vectors
+ENDFUNC(set_vectors)
 
 /*
  * psci_call: one PSCI call through the build's conduit (smc, or hvc with PSCI_CONDUIT=hvc).
  * In: r0 = function ID, r1-r3 = arguments. Out: r0 = result.
  * Clobbers: r1-r3 (SMCCC lets the callee return values there); r4-r14 are preserved by SMCCC.
  */
-	.global psci_call
-	.type psci_call, %function
-	.balign 4
-psci_call:
+FUNC(psci_call)
 	CONDUIT	#0
 	bx	lr
-	.size psci_call, . - psci_call
+ENDFUNC(psci_call)
 
 /*
  * psci_preserve_probe: a PSCI call with r4-r12 and lr holding known patterns, to see that the
@@ -156,55 +146,22 @@ psci_call:
  * (bit n = rn: r4-r12, sp = 13, lr = 14); sp is restored from memory before returning either way.
  * Clobbers: r1-r3, r12. Boot CPU only (probe_sp is one word).
  */
-	.global psci_preserve_probe
-	.type psci_preserve_probe, %function
-	.balign 4
-psci_preserve_probe:
+FUNC(psci_preserve_probe)
 	push	{r4-r11, lr}
 	ldr	r12, =probe_sp
 	str	sp, [r12]
-	ldr	r4, =0x04a4a404
-	ldr	r5, =0x05a5a505
-	ldr	r6, =0x06a6a606
-	ldr	r7, =0x07a7a707
-	ldr	r8, =0x08a8a808
-	ldr	r9, =0x09a9a909
-	ldr	r10, =0x0aaaaa0a
-	ldr	r11, =0x0babab0b
-	ldr	r12, =0x0cacac0c
-	ldr	lr, =0x0eaeae0e
+/* PATTERN(n): a value no register holds by chance, different for each register number n. */
+#define PATTERN(n) ((n) | ((0xa0 | (n)) << 8) | ((0xa0 | (n)) << 16) | ((n) << 24))
+	.irp	n, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14
+	ldr	r\n, =PATTERN(\n)
+	.endr
 	CONDUIT	#0
 	mov	r1, #0
-	ldr	r2, =0x04a4a404
-	cmp	r4, r2
-	orrne	r1, r1, #(1 << 4)
-	ldr	r2, =0x05a5a505
-	cmp	r5, r2
-	orrne	r1, r1, #(1 << 5)
-	ldr	r2, =0x06a6a606
-	cmp	r6, r2
-	orrne	r1, r1, #(1 << 6)
-	ldr	r2, =0x07a7a707
-	cmp	r7, r2
-	orrne	r1, r1, #(1 << 7)
-	ldr	r2, =0x08a8a808
-	cmp	r8, r2
-	orrne	r1, r1, #(1 << 8)
-	ldr	r2, =0x09a9a909
-	cmp	r9, r2
-	orrne	r1, r1, #(1 << 9)
-	ldr	r2, =0x0aaaaa0a
-	cmp	r10, r2
-	orrne	r1, r1, #(1 << 10)
-	ldr	r2, =0x0babab0b
-	cmp	r11, r2
-	orrne	r1, r1, #(1 << 11)
-	ldr	r2, =0x0cacac0c
-	cmp	r12, r2
-	orrne	r1, r1, #(1 << 12)
-	ldr	r2, =0x0eaeae0e
-	cmp	lr, r2
-	orrne	r1, r1, #(1 << 14)
+	.irp	n, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14
+	ldr	r2, =PATTERN(\n)
+	cmp	r\n, r2
+	orrne	r1, r1, #(1 << \n)
+	.endr
 	ldr	r2, =probe_sp
 	ldr	r2, [r2]
 	cmp	sp, r2
@@ -212,7 +169,7 @@ psci_preserve_probe:
 	mov	sp, r2				@ whatever the call did to sp, our frame is below this
 	mov	r0, r1
 	pop	{r4-r11, pc}
-	.size psci_preserve_probe, . - psci_preserve_probe
+ENDFUNC(psci_preserve_probe)
 
 	.bss
 	.balign 4
