@@ -25,8 +25,8 @@ BOOTDELAY_MS ?= 2000
 BENCH_WFE_PEN ?=
 RELEASE ?=
 
-FAULT_KINDS := never delay abort hang spurious-sev no-wake
-fault_num = $(if $(filter never,$1),1,$(if $(filter delay,$1),2,$(if $(filter abort,$1),3,$(if $(filter hang,$1),4,$(if $(filter spurious-sev,$1),5,$(if $(filter no-wake,$1),7,))))))
+FAULT_KINDS := never delay abort hang spurious-sev no-wake late-wake
+fault_num = $(if $(filter never,$1),1,$(if $(filter delay,$1),2,$(if $(filter abort,$1),3,$(if $(filter hang,$1),4,$(if $(filter spurious-sev,$1),5,$(if $(filter no-wake,$1),7,$(if $(filter late-wake,$1),8,)))))))
 # Stage numbers: include/muster/mailbox.h MBOX_STAGE_*.
 STAGES := reset=1 pen=2 command=3 arrived=4 proceed=5
 default_stage = $(if $(filter hang,$1),proceed,$(if $(filter never,$1),pen,command))

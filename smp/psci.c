@@ -4,6 +4,7 @@
 #include <muster/bakery.h>
 #include <muster/console.h>
 #include <muster/cpu.h>
+#include <muster/fault.h>
 #include <muster/fdt.h>
 #include <muster/layout.h>
 #include <muster/psci.h>
@@ -35,6 +36,20 @@ struct psci_cpu {
 
 static struct psci_cpu psci_cpus[PLAT_MAX_CPUS];
 static struct bakery_lock psci_lock;
+
+/* What each CPU did as the OS's firmware, reported at SYSTEM_OFF / SYSTEM_RESET. Each CPU
+ * writes only its own line (no lock): the calls it made, the late wake-ups its monitor took. */
+struct psci_stats {
+	uint32_t cpu_on_ok;     /* CPU_ONs this CPU made that succeeded */
+	uint32_t cpu_on_failed; /* ... that failed after a release (INTERNAL_FAILURE) */
+	uint32_t cpu_off;       /* CPU_OFFs this CPU made */
+	uint32_t late_wakeups;  /* muster wake-ups that reached it in the OS (monitor FIQs) */
+	uint32_t pad[(MBOX_LINE_SIZE / 4) - 4];
+} __attribute__((aligned(MBOX_LINE_SIZE)));
+
+_Static_assert(sizeof(struct psci_stats) == MBOX_LINE_SIZE, "one writer per cache line");
+
+static struct psci_stats psci_stats[PLAT_MAX_CPUS];
 
 /* NSACR: CP10/CP11 (VFP, NEON) usable by the Non-secure side, and ACTLR.SMP writable by it. */
 #define NSACR_CP10 (1U << 10)
@@ -176,7 +191,16 @@ static int32_t cpu_on(uint32_t target, uint32_t entry, uint32_t context_id)
 		cpu->failed = true; /* lost or faulted: it may be running; never again */
 	writel(0, &cpu->releasing); /* our record of it is settled: it may say OFF after CPU_OFF */
 	bakery_unlock(&psci_lock, me);
-	return online ? PSCI_SUCCESS : PSCI_INTERNAL_FAILURE;
+	if (!online) {
+		psci_stats[me].cpu_on_failed++;
+		return PSCI_INTERNAL_FAILURE;
+	}
+	psci_stats[me].cpu_on_ok++;
+	if (fault_active(FAULT_LATE_WAKE)) {
+		dsb(); /* test builds: our reads of its acknowledgment complete before the extra SGI */
+		plat_wake_cpu((unsigned)idx);
+	}
+	return PSCI_SUCCESS;
 }
 
 /* Runs in Secure SVC on a fresh stack after CPU_OFF left the OS: park, then say OFF. */
@@ -197,6 +221,7 @@ static int32_t cpu_off(void)
 
 	if (idx == 0)
 		return PSCI_DENIED; /* the boot CPU keeps muster's console and power control */
+	psci_stats[idx].cpu_off++;
 	plat_ns_quiesce_cpu(); /* the OS's interrupts no longer wake it in the pen */
 	/* The OS's cache lines stay coherent: ACTLR.SMP remains set and the core keeps its power. */
 	monitor_to_pen(idx, stack_top(idx), psci_cpu_parked);
@@ -240,6 +265,23 @@ static int32_t features(uint32_t fid)
 	}
 }
 
+/* The OS is done with the machine: the console is muster's again for one summary line. */
+static void report(const char *call)
+{
+	struct psci_stats sum = { 0 };
+
+	for (unsigned idx = 0; idx < PLAT_MAX_CPUS; idx++) {
+		sum.cpu_on_ok += readl(&psci_stats[idx].cpu_on_ok);
+		sum.cpu_on_failed += readl(&psci_stats[idx].cpu_on_failed);
+		sum.cpu_off += readl(&psci_stats[idx].cpu_off);
+		sum.late_wakeups += readl(&psci_stats[idx].late_wakeups);
+	}
+	con_printf("\npsci: %s from cpu%u: %lu CPU_ON (%lu more released and failed), %lu CPU_OFF, %lu "
+		   "late wake-ups absorbed by the monitor\n",
+		   call, this_cpu(), (unsigned long)sum.cpu_on_ok, (unsigned long)sum.cpu_on_failed,
+		   (unsigned long)sum.cpu_off, (unsigned long)sum.late_wakeups);
+}
+
 int32_t psci_smc_handler(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3)
 {
 	switch (fid) {
@@ -256,8 +298,10 @@ int32_t psci_smc_handler(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3)
 	case PSCI_MIGRATE_INFO_TYPE:
 		return PSCI_TOS_NOT_PRESENT;
 	case PSCI_SYSTEM_OFF:
+		report("SYSTEM_OFF");
 		plat_system_off();
 	case PSCI_SYSTEM_RESET:
+		report("SYSTEM_RESET");
 		plat_system_reset();
 	case PSCI_FEATURES:
 		return features(a1);
@@ -268,6 +312,7 @@ int32_t psci_smc_handler(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3)
 
 void psci_monitor_fiq(void)
 {
+	psci_stats[this_cpu()].late_wakeups++;
 	plat_ack_secure_interrupt();
 }
 

@@ -35,7 +35,7 @@ else result "release build refuses FAULT=" 0; fi
 
 # 4. Every fault kind builds warning-free (-Werror).
 ok=0
-for kind in never delay abort hang spurious-sev no-wake; do
+for kind in never delay abort hang spurious-sev no-wake late-wake; do
 	make -s --no-print-directory FAULT=$kind BUILD=build/check-fault-$kind >/dev/null || ok=1
 done
 result "fault builds compile with -Werror" $ok

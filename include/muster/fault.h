@@ -17,6 +17,7 @@
 #define FAULT_SPURIOUS_SEV 5 /* CPU0 sends SEVs and SGIs to every parked CPU during bring-up */
 /* 6 is unused: garbage over the mailbox is loaded by QEMU itself before boot (tests/qemu). */
 #define FAULT_NO_WAKE 7 /* the releaser publishes but never sends the wake-up */
+#define FAULT_LATE_WAKE 8 /* PSCI: after each CPU_ON, one more wake-up SGI, arriving in the OS */
 
 #define FAULT_ALL_CPUS 255 /* MUSTER_FAULT_CPU for "every secondary" (make FAULT_CPU=all) */
 

@@ -90,8 +90,22 @@ def check_psci_linux(run, online):
     assert not run.has(r"Internal error|Oops|BUG:|Kernel panic"), run.output
 
 
+def psci_summary(run):
+    """muster's line at the OS's SYSTEM_OFF: (CPU_ON ok, CPU_ON failed, CPU_OFF, late wake-ups)."""
+    m = re.search(r"^psci: SYSTEM_OFF from cpu\d: (\d+) CPU_ON \((\d+) more released and failed\), (\d+) CPU_OFF, "
+                  r"(\d+) late wake-ups absorbed by the monitor$", "\n".join(run.lines), re.M)
+    assert m, run.output
+    return tuple(int(x) for x in m.groups())
+
+
 def check_hotplug(run, rounds, secondaries, online_list):
     assert run.has(rf"^initramfs: hotplug cycles {rounds} failures 0$"), run.output
+    # Every offline/online went through muster: one CPU_ON per secondary at boot, then one CPU_OFF
+    # and one CPU_ON per cycle, none failed. muster says so when Linux powers off through PSCI;
+    # on vexpress-a15 Linux's own SYS_CFG driver (its DTB's vexpress-poweroff) powers off instead.
+    if PLATFORM == "virt":
+        on, on_failed, off, _ = psci_summary(run)
+        assert (on, on_failed, off) == (secondaries * (rounds + 1), 0, secondaries * rounds), run.output
     # Warnings reach the console during the loop (tests/linux/init): Linux's PSCI code polls
     # AFFINITY_INFO after CPU_OFF and warns if the CPU does not read OFF within its 100 ms.
     assert not run.has(r"may not have shut down cleanly|didn't die|WARNING:"), run.output
