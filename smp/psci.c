@@ -134,7 +134,7 @@ int psci_boot_os(uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2)
 		   "for CPU_ON\n",
 		   ((pfr1 >> 12) & 0xfU) ? "HYP" : "SVC", (unsigned long)(smp_online_mask() & ~1U));
 	prepare_cpu(0);
-	/* From here the console belongs to the OS: the monitor never prints. */
+	/* From here the console belongs to the OS: the monitor prints only at SYSTEM_OFF/RESET. */
 	ns_enter(entry, r0, r1, r2);
 }
 
@@ -265,7 +265,11 @@ static int32_t features(uint32_t fid)
 	}
 }
 
-/* The OS is done with the machine: the console is muster's again for one summary line. */
+/*
+ * The OS is done with the machine: the console is muster's again for one summary line. It
+ * prints on CPU0, the console's owner (Linux powers off and reboots from CPU0, its default
+ * reboot CPU); called on another CPU the line is dropped, as console.c drops any non-owner's.
+ */
 static void report(const char *call)
 {
 	struct psci_stats sum = { 0 };
