@@ -109,9 +109,14 @@ def linux_bringup(out):
     return t["Brought up"] - t["Bringing up secondary"]
 
 
-def linux_bench():
+def fetch_linux():
+    """Debian's kernel, DTBs and initramfs (tools/fetch-linux.sh, cached): their directory."""
     subprocess.run(["bash", "tools/fetch-linux.sh"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    lx = os.path.join(ROOT, "build", "linux")
+    return os.path.join(ROOT, "build", "linux")
+
+
+def linux_bench():
+    lx = fetch_linux()
     out_dir = os.path.join("build", "bench-linux")
     subprocess.run(["make", "-s", "--no-print-directory", f"BUILD={out_dir}", "flash", "BOOTDELAY=0",
                     f"KERNEL={lx}/vmlinuz", f"DTB={lx}/vexpress-v2p-ca9.dtb",
@@ -152,8 +157,7 @@ def psci_linux_bench(runs=5, rounds=20, cpus=4):
     answered by QEMU itself): host wall time from QEMU's start to the initramfs running on every
     CPU, and the time of one CPU hotplug cycle (offline + online) from the initramfs's timed loop.
     Runs alternate between the two; the figures are medians (the host is shared and noisy)."""
-    subprocess.run(["bash", "tools/fetch-linux.sh"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    lx = os.path.join(ROOT, "build", "linux")
+    lx = fetch_linux()
     out_dir = os.path.join("build", "bench-psci-linux")
     dtb = os.path.join(ROOT, out_dir, f"virt-{cpus}cpus.dtb")
     subprocess.run(["bash", "tools/virt-dtb.sh", str(cpus), dtb], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)

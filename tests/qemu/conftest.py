@@ -12,6 +12,14 @@ import pytest
 CONSOLE = ["-display", "none", "-chardev", "stdio,id=con,mux=on,signal=off", "-serial", "chardev:con",
            "-monitor", "none"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+LINUX = os.path.join(ROOT, "build", "linux")
+
+
+@pytest.fixture(scope="session")
+def linux():
+    """Debian's kernel, DTBs and initramfs, fetched through apt once and cached (tools/fetch-linux.sh)."""
+    subprocess.run(["bash", "tools/fetch-linux.sh"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return LINUX
 QEMU = "qemu-system-arm"
 PLATFORM = os.environ.get("PLATFORM", "vexpress-a9")
 

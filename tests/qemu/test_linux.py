@@ -7,15 +7,7 @@ import pytest
 
 from conftest import PLATFORM, ROOT, boot
 
-LINUX = os.path.join(ROOT, "build", "linux")
 pytestmark = pytest.mark.skipif(PLATFORM != "vexpress-a9", reason="Linux handoff tests are per board")
-
-
-@pytest.fixture(scope="module")
-def linux():
-    """Kernel, DTB and initramfs, fetched through apt once and cached (tools/fetch-linux.sh)."""
-    subprocess.run(["bash", "tools/fetch-linux.sh"], cwd=ROOT, check=True)
-    return LINUX
 
 
 def linux_flash(name, linux, **make_vars):

@@ -3,7 +3,7 @@ the boot's release and hit the OS's first CPU_ON of that core."""
 import pytest
 
 from conftest import PLATFORM
-from test_psci_linux import check_hotplug, check_muster_handoff, check_psci_linux, linux, psci_flash, psci_summary, run_linux  # noqa: F401 (fixture)
+from test_psci_linux import check_hotplug, check_muster_handoff, check_psci_linux, psci_flash, psci_summary, run_linux
 
 pytestmark = pytest.mark.skipif(PLATFORM != "virt", reason="one PSCI board is enough for the failure paths")
 

@@ -9,7 +9,6 @@ import pytest
 
 from conftest import PLATFORM, ROOT, boot
 
-LINUX = os.path.join(ROOT, "build", "linux")
 pytestmark = pytest.mark.skipif(PLATFORM not in ("virt", "vexpress-a15"),
                                 reason="Linux through muster's PSCI: boards with PLAT_HAS_PSCI")
 
@@ -34,13 +33,6 @@ def cycles(platform=None):
     """The offline/online cycles the runs make, on one board or on all of them."""
     boards = {p for p, _ in HOTPLUG_ROUNDS} if platform is None else {platform}
     return sum(r * (c - 1) for (p, c), r in HOTPLUG_ROUNDS.items() if p in boards) + FAULT_ROUNDS * 2 * len(boards)
-
-
-@pytest.fixture(scope="module")
-def linux():
-    """Kernel, DTBs and initramfs, fetched through apt once and cached (tools/fetch-linux.sh)."""
-    subprocess.run(["bash", "tools/fetch-linux.sh"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    return LINUX
 
 
 def board_dtb(linux, cpus):
