@@ -80,12 +80,7 @@ primary:
 	ldrlo	r3, [r1], #4
 	strlo	r3, [r0], #4
 	blo	1b
-	ldr	r0, =__bss_start
-	ldr	r1, =__bss_end
-	mov	r2, #0
-2:	cmp	r0, r1
-	strlo	r2, [r0], #4
-	blo	2b
+	ZERO_BSS r0, r1, r2
 	bl	muster_main			@ does not return
 	b	sleep_forever
 ENDFUNC(reset)

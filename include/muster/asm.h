@@ -21,6 +21,19 @@
 
 #define ENDFUNC(name) .size name, . - name
 
+/*
+ * ZERO_BSS rcur, rend, rzero: zero the words of [__bss_start, __bss_end) (the image's linker
+ * script aligns both to 4); needs no stack. Clobbers the three registers and the flags.
+ */
+.macro ZERO_BSS rcur, rend, rzero
+	ldr	\rcur, =__bss_start
+	ldr	\rend, =__bss_end
+	mov	\rzero, #0
+97:	cmp	\rcur, \rend
+	strlo	\rzero, [\rcur], #4
+	blo	97b
+.endm
+
 /* ARM processor modes (CPSR.M) and PSR bits used by the reset and monitor code. */
 #define MODE_FIQ 0x11
 #define MODE_IRQ 0x12

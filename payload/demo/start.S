@@ -13,12 +13,7 @@
  * Clobbers: r0-r3, r12 (AAPCS), and the payload's .bss.
  */
 FUNC(_start)
-	ldr	r1, =__bss_start
-	ldr	r2, =__bss_end
-	mov	r3, #0
-1:	cmp	r1, r2
-	strlo	r3, [r1], #4
-	blo	1b
+	ZERO_BSS r1, r2, r3
 	b	demo_main			@ tail call: demo_main returns to muster
 ENDFUNC(_start)
 

@@ -26,12 +26,7 @@ FUNC(_start)
 	mov	r6, r0
 	mov	r7, r2
 	bl	leave_hyp
-	ldr	r0, =__bss_start
-	ldr	r1, =__bss_end
-	mov	r2, #0
-1:	cmp	r0, r1
-	strlo	r2, [r0], #4
-	blo	1b
+	ZERO_BSS r0, r1, r2
 	bl	cpu_stack_top
 	cmp	r0, #0
 	beq	park
