@@ -38,7 +38,8 @@ static struct psci_cpu psci_cpus[PLAT_MAX_CPUS];
 static struct bakery_lock psci_lock;
 
 /* What each CPU did as the OS's firmware, reported at SYSTEM_OFF / SYSTEM_RESET. Each CPU
- * writes only its own line (no lock): the calls it made, the late wake-ups its monitor took. */
+ * writes only its own line (no lock): the calls it made, the late wake-ups its monitor took.
+ * The counts are diagnostics: report() reads them once the OS has stopped its other CPUs. */
 struct psci_stats {
 	uint32_t cpu_on_ok;     /* CPU_ONs this CPU made that succeeded */
 	uint32_t cpu_on_failed; /* ... that failed after a release (INTERNAL_FAILURE) */
