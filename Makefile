@@ -25,8 +25,8 @@ BOOTDELAY_MS ?= 2000
 BENCH_WFE_PEN ?=
 RELEASE ?=
 
-FAULT_KINDS := never delay abort hang spurious-sev no-wake late-wake
-fault_num = $(if $(filter never,$1),1,$(if $(filter delay,$1),2,$(if $(filter abort,$1),3,$(if $(filter hang,$1),4,$(if $(filter spurious-sev,$1),5,$(if $(filter no-wake,$1),7,$(if $(filter late-wake,$1),8,)))))))
+FAULT_KINDS := never delay abort hang spurious-sev no-wake late-wake reporter
+fault_num = $(if $(filter never,$1),1,$(if $(filter delay,$1),2,$(if $(filter abort,$1),3,$(if $(filter hang,$1),4,$(if $(filter spurious-sev,$1),5,$(if $(filter no-wake,$1),7,$(if $(filter late-wake,$1),8,$(if $(filter reporter,$1),9,))))))))
 # Stage numbers: include/muster/mailbox.h MBOX_STAGE_*.
 STAGES := reset=1 pen=2 command=3 arrived=4 proceed=5
 default_stage = $(if $(filter hang,$1),proceed,$(if $(filter never,$1),pen,command))
@@ -79,8 +79,18 @@ CPPFLAGS := -Iinclude -Iplatform/$(PLATFORM) -DMUSTER_ACK_TIMEOUT_MS=$(ACK_TIMEO
 CFLAGS := $(PLAT_CFLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-common -mno-unaligned-access \
 	-ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables $(WARN)
 ASFLAGS := $(PLAT_CFLAGS) -g -D__ASSEMBLER__
-LDFLAGS := $(PLAT_CFLAGS) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
+# Libraries (newlib-nano, libgcc) come from the toolchain's default multilib, ARMv4T soft-float A32:
+# an ARMv4T library cannot contain an unaligned access. The multilib that -mcpu=cortex-a* picks
+# (thumb/v7-a/nofp) is built with unaligned access allowed, and its printf stores a halfword to an
+# odd stack address, which faults with the MMU off (docs/porting.md, "Memory rules").
+LIBC_MULTILIB := -marm -march=armv4t -mfloat-abi=soft
+LDFLAGS := $(LIBC_MULTILIB) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
 	-Wl,--fatal-warnings -Wl,--no-warn-rwx-segments -Wl,-z,noexecstack
+# After each link: the linker carries Tag_CPU_unaligned_access into the image when any input,
+# a library's object included, was built to use unaligned accesses. Such an image is deleted.
+check-aligned = @! $(CROSS)readelf -A $1 | grep -q Tag_CPU_unaligned_access || \
+	{ echo "$1: links code built for unaligned access (readelf -A); with the MMU off it faults"; \
+	  rm -f $1; exit 1; }
 
 SRCS := boot/start.S boot/monitor.S smp/mailbox.c smp/pen.c smp/coordinator.c smp/report.c smp/secondary.c \
 	smp/psci.c smp/bakery.c \
@@ -102,7 +112,7 @@ deps:
 # Rebuild when the flags change (fault builds, timeouts, release).
 $(BUILD)/flags: FORCE | deps
 	@mkdir -p $(@D)
-	@echo '$(CC) $(CPPFLAGS) $(CFLAGS)' | cmp -s - $@ || echo '$(CC) $(CPPFLAGS) $(CFLAGS)' > $@
+	@echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' > $@
 FORCE:
 
 $(BUILD)/%.o: %.c $(BUILD)/flags
@@ -119,6 +129,7 @@ $(BUILD)/muster.ld: linker/muster.ld.S $(BUILD)/flags
 
 $(BUILD)/muster.elf: $(OBJS) $(BUILD)/muster.ld
 	$(CC) $(LDFLAGS) -T $(BUILD)/muster.ld -Wl,-Map=$(BUILD)/muster.map $(OBJS) -o $@
+	$(call check-aligned,$@)
 
 $(BUILD)/muster.bin: $(BUILD)/muster.elf
 	$(OBJCOPY) -O binary $< $@
@@ -130,6 +141,7 @@ $(BUILD)/payload.ld: payload/payload.ld.S $(BUILD)/flags
 
 $(BUILD)/payload-demo.elf: $(DEMO_OBJS) $(BUILD)/payload.ld
 	$(CC) $(LDFLAGS) -T $(BUILD)/payload.ld $(DEMO_OBJS) -o $@
+	$(call check-aligned,$@)
 
 $(BUILD)/payload-demo.bin: $(BUILD)/payload-demo.elf
 	$(OBJCOPY) -O binary $< $@
@@ -174,7 +186,9 @@ include tests/fuzz/fuzz.mk
 
 -include $(OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(BUILD)/muster.ld.d $(BUILD)/payload.ld.d
 
-QEMU := qemu-system-arm
+# QEMU >= 10 by default (tools/get-qemu.sh: the system's, or Debian's backport unpacked into
+# build/qemu/); QEMU=/path/to/qemu-system-arm chooses another.
+QEMU ?= $(shell bash tools/get-qemu.sh)
 # The serial console on stdio: Ctrl-C goes to muster (it cancels a line or a stress), Ctrl-A X quits.
 QEMU_CONSOLE := -display none -chardev stdio,id=con,mux=on,signal=off -serial chardev:con -monitor none
 QEMU_ARGS := -M $(QEMU_MACHINE) -m $(QEMU_MEM) -smp $(CPUS) $(QEMU_CONSOLE) -nic none $(QEMU_QUIET)
@@ -214,6 +228,8 @@ check: | deps
 
 # For the test harness: this board's QEMU settings.
 print-qemu:
+	@echo "QEMU=$(QEMU)"
+	@echo "PLAT_CFLAGS=$(PLAT_CFLAGS)"
 	@echo "QEMU_MACHINE=$(QEMU_MACHINE)"
 	@echo "QEMU_MEM=$(QEMU_MEM)"
 	@echo "QEMU_MAX_CPUS=$(QEMU_MAX_CPUS)"
@@ -221,7 +237,7 @@ print-qemu:
 	@echo "QEMU_KERNEL_BOOT=$(or $(QEMU_KERNEL_BOOT),yes)"
 	@echo "QEMU_MIN_CPUS=$(QEMU_MIN_CPUS)"
 	@echo "QEMU_FLASH=$(or $(QEMU_FLASH),pflash)"
-	@echo "QEMU_SYSTEM_RESET=$(or $(QEMU_SYSTEM_RESET),yes)"
+	@echo "QEMU_RESET_SINCE=$(or $(QEMU_RESET_SINCE),0)"
 	@echo "QEMU_STAY_UP_VARS=$(QEMU_STAY_UP_VARS)"
 	@echo "PLAT_FLASH_BASE=$(call board_const,PLAT_FLASH_BASE)"
 	@echo "MUSTER_FLASH_BASE=$(call board_const,MUSTER_FLASH_BASE)"

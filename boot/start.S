@@ -38,6 +38,7 @@ FUNC(reset)
 	bic	r0, r0, #(1 << 0)		@ M: MMU off
 	bic	r0, r0, #(1 << 2)		@ C: data cache off (slots are read uncached)
 	bic	r0, r0, #(1 << 13)		@ V: vectors at VBAR, not 0xffff0000
+	orr	r0, r0, #(1 << 1)		@ A: a misaligned access faults on every core and emulator
 	mcr	p15, 0, r0, c1, c0, 0
 	mov	r0, #0
 	mcr	p15, 0, r0, c12, c0, 0		@ VBAR = 0: this table

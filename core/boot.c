@@ -1,6 +1,7 @@
 /* Boot the flash payload: verify the uImage, copy it, and start it on the CPUs that came up. */
 #include <string.h>
 
+#include <muster/arch.h>
 #include <muster/bootinfo.h>
 #include <muster/boot.h>
 #include <muster/console.h>
@@ -111,6 +112,7 @@ static int start_linux(uint32_t entry, uint32_t dtb, bool psci)
 #else
 	(void)psci;
 #endif
+	sctlr_alignment_check(0); /* the OS gets SCTLR.A at its reset value */
 	((void (*)(uint32_t, uint32_t, uint32_t))(uintptr_t)entry)(0, PLAT_LINUX_MACH_TYPE, dtb);
 	return -1; /* not reached */
 }
@@ -133,6 +135,7 @@ static int boot_linux(const struct uimage_info *info, const struct settings *s)
 		con_puts("boot: warning: no device tree in the image: the kernel must carry its own "
 			 "(appended); failed CPUs cannot be marked\n");
 		copy_timed((void *)info->load, img + kernel->offset, kernel->size);
+		/* cppcheck-suppress knownConditionTrueFalse ; a constant 0 where PLAT_HAS_LINUX_SMP_PEN is 0 */
 		if (linux_handoff_secondaries() != 0)
 			return -1;
 		return start_linux(info->entry, 0, false);
@@ -186,6 +189,7 @@ static int boot_linux(const struct uimage_info *info, const struct settings *s)
 	if (psci_requested(fdt))
 		return start_linux(info->entry, PLAT_LINUX_DTB_ADDR, true);
 #endif
+	/* cppcheck-suppress knownConditionTrueFalse ; a constant 0 where PLAT_HAS_LINUX_SMP_PEN is 0 */
 	if (linux_handoff_secondaries() != 0)
 		return -1;
 	return start_linux(info->entry, PLAT_LINUX_DTB_ADDR, false);
@@ -247,7 +251,9 @@ int boot_payload(const struct settings *s)
 		con_printf("boot: starting standalone payload at 0x%08lx\n", (unsigned long)info.entry);
 		print_timing();
 		dsb(); /* the copy completes before the payload's first fetch */
+		sctlr_alignment_check(0); /* the payload gets SCTLR.A at its reset value */
 		((void (*)(struct muster_bootinfo *))(uintptr_t)info.entry)(&bootinfo);
+		sctlr_alignment_check(1);
 		con_puts("boot: payload returned\n");
 		smp_resync();
 		return 0;

@@ -33,6 +33,12 @@ void con_puts(const char *s)
 	}
 }
 
+void con_puts_raw(const char *s)
+{
+	while (*s)
+		plat_console_putc(*s++);
+}
+
 int con_vprintf(const char *fmt, va_list ap)
 {
 	char buf[256];

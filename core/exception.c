@@ -1,6 +1,7 @@
 /* Exceptions: a secondary records its fault in its own slot and stops; CPU0 reports and halts. */
 #include <muster/console.h>
 #include <muster/cpu.h>
+#include <muster/fault.h>
 #include <muster/layout.h>
 #include <muster/smp.h>
 
@@ -32,16 +33,46 @@ static uint32_t fault_address(uint32_t type)
 	return addr;
 }
 
+/* Per CPU: set while this CPU reports an exception, and once it reported a nested one. */
+static volatile uint8_t reporting[PLAT_MAX_CPUS], nested_reported[PLAT_MAX_CPUS];
+
+/*
+ * An exception inside the report of another (the report faulted, e.g. in the library, or an
+ * exception came from ABT/UND mode, where only this path runs): the first time, one fixed line
+ * through the board's UART hook alone (no formatting, no library, CPU0 only); then park. A third
+ * exception finds nested_reported set and parks at once, so nothing here can loop.
+ */
+static void __attribute__((noreturn)) exception_nested(int idx)
+{
+	if (!nested_reported[idx]) {
+		nested_reported[idx] = 1;
+		if (idx == 0)
+			con_puts_raw("\r\nmuster: FATAL: cpu0 fault while reporting a fault; halted\r\n");
+	}
+	sleep_forever();
+}
+
 uint32_t exception_entry(uint32_t type, struct exc_frame *frame)
 {
 	int idx = cpu_index_of(read_mpidr());
+	uint32_t mode = frame->spsr & 0x1fU;
+
+	if (idx < 0) /* reset parks CPUs that are not the board's: not reached */
+		sleep_forever();
+	if (reporting[idx] || mode == 0x17U /* ABT */ || mode == 0x1bU /* UND */)
+		exception_nested(idx);
+	reporting[idx] = 1;
+
 	uint32_t addr = fault_address(type);
 
 	/* A console probe on CPU0 that aborted: report it to the caller instead of stopping. */
 	if (idx == 0 && type == MBOX_FAULT_DABT && is_probe(frame->pc)) {
 		probe_fault_address = addr;
+		reporting[idx] = 0;
 		return (uint32_t)(uintptr_t)probe_aborted;
 	}
+	if (fault_active(FAULT_REPORTER)) /* test build: the report itself faults */
+		fault_data_abort();
 
 	if (idx > 0) {
 		/* Only our own status line: a faulted secondary touches nothing shared. */

@@ -31,15 +31,12 @@ static void delay_ms(uint32_t ms)
 		cpu_relax();
 }
 
-static void __attribute__((noreturn)) take_data_abort(void)
+void fault_data_abort(void)
 {
-	uint32_t sctlr, value;
+	uint32_t value;
 
-	/* SCTLR.A makes any misaligned word load an alignment fault: a data abort on every core. */
-	__asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
-	sctlr |= 1U << 1;
-	__asm__ volatile("mcr p15, 0, %0, c1, c0, 0\n\tisb" : : "r"(sctlr) : "memory");
-	/* A single LDR in assembly: the compiler would split a misaligned C load into halves. */
+	/* SCTLR.A (set at reset) makes a misaligned word load an alignment fault on every core.
+	 * A single LDR in assembly: the compiler would split a misaligned C load into halves. */
 	__asm__ volatile("ldr %0, [%1]" : "=r"(value) : "r"(MUSTER_RAM_BASE + 2U) : "memory");
 	(void)value;
 	sleep_forever(); /* not reached */
@@ -63,7 +60,7 @@ void fault_point(unsigned cpu, uint32_t stage)
 		delay_ms(MUSTER_FAULT_DELAY_MS);
 		break;
 	case FAULT_ABORT:
-		take_data_abort();
+		fault_data_abort();
 	default:
 		break;
 	}

@@ -2,6 +2,7 @@
 #include <muster/boot.h>
 #include <muster/console.h>
 #include <muster/cpu.h>
+#include <muster/fault.h>
 #include <muster/settings.h>
 #include <muster/shell.h>
 #include <muster/smp.h>
@@ -102,6 +103,8 @@ void muster_main(void)
 	plat_early_init();
 	con_init();
 	con_printf("\nmuster %s (%s, build %s)\n", MUSTER_VERSION, PLAT_NAME, MUSTER_BUILD_ID);
+	if (fault_active(FAULT_REPORTER))
+		fault_data_abort();
 	load_settings();
 	bring_up();
 

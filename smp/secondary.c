@@ -1,4 +1,5 @@
 /* A secondary's life after reset: new epoch, interrupt interface, then the pen, forever. */
+#include <muster/arch.h>
 #include <muster/cpu.h>
 #include <muster/fault.h>
 #include <muster/smp.h>
@@ -30,7 +31,9 @@ void secondary_pen(unsigned idx)
 		struct mbox_cmd cmd = pen_wait(slot, epoch, idx);
 
 		pen_stage(slot, cmd.gen, MBOX_STAGE_ENTRY);
+		sctlr_alignment_check(0); /* the entry gets SCTLR.A at its reset value */
 		((void (*)(uint32_t))(uintptr_t)cmd.entry)(cmd.arg);
+		sctlr_alignment_check(1);
 		secondary_entry_done(idx);
 	}
 }

@@ -27,11 +27,12 @@ def settings():
 
 
 S = settings()
+QEMU = S["QEMU"]  # QEMU >= 10 by default (tools/get-qemu.sh), as the tests use
 
 
 def qemu(binary, cpus, extra=(), timeout=300):
     """Run to power-off; return (output, host CPU seconds QEMU used, wall seconds)."""
-    args = ["qemu-system-arm", "-M", S["QEMU_MACHINE"], "-m", S["QEMU_MEM"], "-smp", str(cpus),
+    args = [QEMU, "-M", S["QEMU_MACHINE"], "-m", S["QEMU_MEM"], "-smp", str(cpus),
             *CONSOLE, "-nic", "none", *S["QEMU_QUIET"].split(),
             "-bios", binary, *extra]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -115,7 +116,7 @@ def fetch_linux():
     return os.path.join(ROOT, "build", "linux")
 
 
-def linux_bench():
+def linux_bench(runs=5):
     lx = fetch_linux()
     out_dir = os.path.join("build", "bench-linux")
     subprocess.run(["make", "-s", "--no-print-directory", f"BUILD={out_dir}", "flash", "BOOTDELAY=0",
@@ -123,7 +124,7 @@ def linux_bench():
                     f"INITRD={lx}/initramfs.cpio.gz", "BOOTARGS=console=ttyAMA0"],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     flash = os.path.join(ROOT, out_dir, "flash.img")
-    base = ["qemu-system-arm", "-M", S["QEMU_MACHINE"], "-m", S["QEMU_MEM"], "-smp", "4", *CONSOLE, "-nic", "none", *S["QEMU_QUIET"].split()]
+    base = [QEMU, "-M", S["QEMU_MACHINE"], "-m", S["QEMU_MEM"], "-smp", "4", *CONSOLE, "-nic", "none", *S["QEMU_QUIET"].split()]
     via_muster = base + ["-drive", f"if=pflash,format=raw,snapshot=on,file={flash}"]
     via_qemu = base + ["-kernel", f"{lx}/vmlinuz", "-dtb", f"{lx}/vexpress-v2p-ca9.dtb",
                        "-initrd", f"{lx}/initramfs.cpio.gz", "-append", "console=ttyAMA0"]
@@ -138,17 +139,27 @@ def linux_bench():
           f"entry / copy = {int(m.group(4)) / max(1, int(m.group(3))):.2f}")
 
     marks = {"first": r"Booting Linux on physical CPU", "init": r"^initramfs: cpus online"}
-    results = {}
-    for label, args in (("muster", via_muster), ("qemu", via_qemu)):
-        out, seen = timed_run(args, marks)
-        if "init" not in seen:
-            sys.exit(f"bench: Linux through {label} did not reach the initramfs:\n" + out[-3000:])
-        results[label] = (seen, linux_bringup(out))
-        print(f"bench: Linux 4 CPUs through {label:6}: first message {seen['first']:5.2f} s, initramfs "
-              f"{seen['init']:5.2f} s wall; Linux bring-up {results[label][1] * 1000:6.1f} ms guest")
-    (ms, mb), (qs, qb) = results["muster"], results["qemu"]
-    print(f"bench: ratio muster / QEMU -kernel: Linux bring-up {mb / qb:.2f}, wall to first message "
-          f"{ms['first'] / qs['first']:.2f}, wall to initramfs {ms['init'] / qs['init']:.2f} (goal <= 1.2)")
+    figures = {"muster": [], "qemu": []}  # per run: (wall to first message, wall to initramfs, bring-up)
+    print(f"bench: Linux on {PLATFORM}, 4 CPUs, through muster and QEMU's -kernel boot, {runs} alternating runs each:")
+    for i in range(runs):
+        for label, args in (("muster", via_muster), ("qemu", via_qemu)):
+            out, seen = timed_run(args, marks)
+            if "init" not in seen:
+                sys.exit(f"bench: Linux through {label} did not reach the initramfs:\n" + out[-3000:])
+            figures[label].append((seen["first"], seen["init"], linux_bringup(out)))
+            print(f"bench:   run {i + 1} {label:6}: first message {seen['first']:5.2f} s, initramfs "
+                  f"{seen['init']:5.2f} s wall; Linux bring-up {figures[label][-1][2] * 1000:6.1f} ms guest")
+    med = {k: [statistics.median(run[j] for run in v) for j in range(3)] for k, v in figures.items()}
+    for label in ("muster", "qemu"):
+        print(f"bench: Linux 4 CPUs through {label:6} (median): first message {med[label][0]:5.2f} s, "
+              f"initramfs {med[label][1]:5.2f} s wall; Linux bring-up {med[label][2] * 1000:6.1f} ms guest")
+    # Each muster run is paired with the QEMU run that follows it: the median of those ratios
+    # cancels slow drifts of the host's load that the ratio of the medians does not.
+    pair = [statistics.median(m[j] / q[j] for m, q in zip(figures["muster"], figures["qemu"])) for j in range(3)]
+    print(f"bench: ratio muster / QEMU -kernel (medians): Linux bring-up {med['muster'][2] / med['qemu'][2]:.2f}, "
+          f"wall to first message {med['muster'][0] / med['qemu'][0]:.2f}, wall to initramfs "
+          f"{med['muster'][1] / med['qemu'][1]:.2f} (goal <= 1.2); median of the paired runs' ratios: "
+          f"{pair[2]:.2f}, {pair[0]:.2f}, {pair[1]:.2f}")
 
 
 def psci_linux_bench(runs=5, rounds=20, cpus=4):
@@ -165,7 +176,7 @@ def psci_linux_bench(runs=5, rounds=20, cpus=4):
     subprocess.run(["make", "-s", "--no-print-directory", "PLATFORM=virt", f"BUILD={out_dir}", "flash",
                     "BOOTDELAY=0", f"KERNEL={lx}/vmlinuz", f"DTB={dtb}", f"INITRD={lx}/initramfs.cpio.gz",
                     f"BOOTARGS={bootargs}"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    base = ["qemu-system-arm", "-cpu", "cortex-a15", "-m", "128M", "-smp", str(cpus), *CONSOLE, "-nic", "none"]
+    base = [QEMU, "-cpu", "cortex-a15", "-m", "128M", "-smp", str(cpus), *CONSOLE, "-nic", "none"]
     args = {
         "muster": base + ["-M", "virt,secure=on", "-drive",
                           f"if=pflash,format=raw,snapshot=on,file={os.path.join(ROOT, out_dir, 'flash.img')}"],
@@ -215,7 +226,7 @@ def scaling_bench(platform="virt", delay_ms=None):
     what = f"every secondary {delay_ms} ms slow to arrive" if delay_ms else "no delay"
     print(f"bench: {platform}: bring-up ({what}), guest time under -icount shift=0:")
     for cpus in range(1, int(s["QEMU_MAX_CPUS"]) + 1):
-        args = ["qemu-system-arm", "-M", s["QEMU_MACHINE"], "-m", s["QEMU_MEM"], "-smp", str(cpus),
+        args = [QEMU, "-M", s["QEMU_MACHINE"], "-m", s["QEMU_MEM"], "-smp", str(cpus),
                 *CONSOLE, "-nic", "none", *s["QEMU_QUIET"].split(),
                 "-bios", os.path.join(build, "flash-demo.img"), "-icount", "shift=0"]
         res = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300).stdout

@@ -6,6 +6,13 @@ cd "$(dirname "$0")/.."
 bash tools/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 PY=/usr/bin/python3 # Debian's python3-pytest and python3-pexpect live here
+# The QEMU suites run on QEMU >= 10 (tools/get-qemu.sh: the system's, or Debian's backport in
+# build/qemu/); a smoke run of every board also uses the system's own QEMU when that is older.
+QEMU=${QEMU:-$(bash tools/get-qemu.sh)} || { echo "0 passed, 1 failed"; exit 1; }
+export QEMU
+SYSTEM_QEMU=$(bash tools/get-qemu.sh --system 2>/dev/null || true)
+qemu_version() { "$1" --version | head -n 1; }
+echo "QEMU suites: $QEMU ($(qemu_version "$QEMU"))"
 LOG=build/test-logs
 mkdir -p "$LOG"
 passed=0 failed=0
@@ -77,6 +84,18 @@ PYEOF
 	[ "$qf" -ne 0 ] && grep -E '^(FAILED|ERROR)' "$LOG/qemu-$plat.log" | head -n 30
 	add "qemu $plat" "$qp" "$qf"
 done
+
+# Smoke run on the distribution's own QEMU, whatever its version: every board boots the demo from
+# flash on all CPUs, as `make run` does.
+if [ -n "$SYSTEM_QEMU" ] && [ "$(qemu_version "$SYSTEM_QEMU")" != "$(qemu_version "$QEMU")" ]; then
+	echo "smoke run: $SYSTEM_QEMU ($(qemu_version "$SYSTEM_QEMU"))"
+	for plat in $PLATFORMS; do
+		(cd tests/qemu && QEMU=$SYSTEM_QEMU PLATFORM=$plat timeout 600 $PY -m pytest -q -p no:cacheprovider \
+			test_boot.py -k test_make_run_path_boots_from_pflash >"../../$LOG/smoke-$plat.log" 2>&1)
+		if [ $? -eq 0 ]; then add "smoke $plat on the system QEMU" 1 0
+		else tail -n 30 "$LOG/smoke-$plat.log"; add "smoke $plat on the system QEMU" 0 1; fi
+	done
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -19,15 +19,17 @@ die() {
 [[ $# -eq 2 || $# -eq 3 ]] || die "usage: $0 CPUS OUT.dtb [MEM]"
 cpus=$1 out=$2 mem=${3:-128M}
 [[ $cpus =~ ^[1-8]$ ]] || die "CPUS must be 1..8 (GICv2), not '$cpus'"
-command -v qemu-system-arm >/dev/null 2>&1 || die "qemu-system-arm is missing (tools/install-deps.sh installs it)"
+# The QEMU that will run the machine: $QEMU, else the one the tests and `make run` use (>= 10).
+qemu=${QEMU:-$(bash "$(dirname "$0")/get-qemu.sh")}
+command -v "$qemu" >/dev/null 2>&1 || die "$qemu is missing (tools/install-deps.sh installs qemu-system-arm)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Any file loaded as firmware makes QEMU describe the firmware-booted machine; it never runs.
 printf '\0\0\0\0' >"$tmp/firmware.bin"
-qemu-system-arm -M "virt,secure=on,dumpdtb=$tmp/virt.dtb" -cpu cortex-a15 -smp "$cpus" -m "$mem" \
+"$qemu" -M "virt,secure=on,dumpdtb=$tmp/virt.dtb" -cpu cortex-a15 -smp "$cpus" -m "$mem" \
 	-nic none -display none -bios "$tmp/firmware.bin" >"$tmp/log" 2>&1 ||
-	die "qemu-system-arm failed: $(cat "$tmp/log")"
+	die "$qemu failed: $(cat "$tmp/log")"
 [[ -s $tmp/virt.dtb ]] || die "QEMU wrote no device tree: $(cat "$tmp/log")"
 mkdir -p "$(dirname "$out")"
 cp "$tmp/virt.dtb" "$out.tmp"

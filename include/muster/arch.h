@@ -30,6 +30,11 @@ static inline uint32_t readl(const volatile uint32_t *addr)
 	return __atomic_load_n((const uint32_t *)addr, __ATOMIC_ACQUIRE);
 }
 
+static inline void sctlr_alignment_check(int on)
+{
+	(void)on;
+}
+
 static inline uint32_t read_mpidr(void)
 {
 	extern uint32_t host_current_mpidr(void);
@@ -77,6 +82,22 @@ static inline uint32_t read_mpidr(void)
 	uint32_t mpidr;
 	__asm__ volatile("mrc p15, 0, %0, c0, c0, 5" : "=r"(mpidr));
 	return mpidr;
+}
+
+/*
+ * SCTLR.A, the alignment check. muster runs with it set (boot/start.S), so that a misaligned
+ * access faults on every core and emulator, not only where MMU-off Device memory makes it fault
+ * (Cortex-A7/A15, QEMU >= 10; UNPREDICTABLE on the A9). Code muster hands the CPU to (a payload,
+ * an OS, a mailbox command) gets the reset value, 0, and muster sets it again when that returns.
+ */
+static inline void sctlr_alignment_check(int on)
+{
+	uint32_t sctlr;
+
+	__asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
+	sctlr = on ? (sctlr | (1U << 1)) : (sctlr & ~(1U << 1));
+	/* the ISB: the new SCTLR applies to every access after this point */
+	__asm__ volatile("mcr p15, 0, %0, c1, c0, 0\n\tisb" : : "r"(sctlr) : "memory");
 }
 
 /* Raw MMIO for device registers (no ordering implied beyond Device/Strongly-ordered). */

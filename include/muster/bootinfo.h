@@ -11,7 +11,9 @@
 
 /*
  * A payload started with r0 = &bootinfo runs on CPU0 in SVC mode, IRQs masked, MMU and caches
- * off, on muster's stack. It may call these services (they run on CPU0 only), and it starts code
+ * off, SCTLR.A (alignment check) at its reset value 0, on muster's stack. With the MMU off every
+ * access is Device-type: a misaligned one faults on Cortex-A7/A15 (UNPREDICTABLE on the A9), so a
+ * payload and the libraries it links must not make one until it maps RAM Normal (docs/porting.md). It may call these services (they run on CPU0 only), and it starts code
  * on the secondaries through their mailbox slots (include/muster/mailbox.h), then wake_cpu().
  */
 struct muster_bootinfo {

@@ -18,6 +18,7 @@
 /* 6 is unused: garbage over the mailbox is loaded by QEMU itself before boot (tests/qemu). */
 #define FAULT_NO_WAKE 7 /* the releaser publishes but never sends the wake-up */
 #define FAULT_LATE_WAKE 8 /* PSCI: after each CPU_ON, one more wake-up SGI, arriving in the OS */
+#define FAULT_REPORTER 9 /* CPU0 takes a data abort after its banner, and again inside the report */
 
 #define FAULT_ALL_CPUS 255 /* MUSTER_FAULT_CPU for "every secondary" (make FAULT_CPU=all) */
 
@@ -26,6 +27,8 @@
 void fault_point(unsigned cpu, uint32_t stage);
 /* True when the build injects `kind` (used by CPU0-side faults). */
 int fault_active(unsigned kind);
+/* Take a data abort here (an alignment fault: SCTLR.A is set from reset). */
+void fault_data_abort(void) __attribute__((noreturn));
 #else
 static inline void fault_point(unsigned cpu, uint32_t stage)
 {
@@ -37,6 +40,10 @@ static inline int fault_active(unsigned kind)
 {
 	(void)kind;
 	return 0;
+}
+
+static inline void fault_data_abort(void)
+{
 }
 #endif
 

@@ -38,6 +38,7 @@ $(BUILD)/psci-test.ld: payload/psci-test/psci-test.ld.S $(BUILD)/flags $(BUILD)/
 
 $(BUILD)/psci-test.elf: $(PSCI_TEST_OBJS) $(BUILD)/psci-test.ld
 	$(CC) $(LDFLAGS) -T $(BUILD)/psci-test.ld -Wl,-Map=$(BUILD)/psci-test.map $(PSCI_TEST_OBJS) -o $@
+	$(call check-aligned,$@)
 
 $(BUILD)/psci-test.bin: $(BUILD)/psci-test.elf
 	$(OBJCOPY) -O binary $< $@

@@ -28,8 +28,8 @@ QEMU_FLASH := loader
 # -kernel muster.elf also works: QEMU puts the ELF's segments at their physical addresses (SRAM A1)
 # and starts CPU0 at its entry; settings and payload then go to PLAT_FLASH_BASE + 0x40000.
 QEMU_KERNEL_BOOT := yes
-# plat_system_reset() uses the H3 watchdog, which QEMU 7.2 does not model (later versions do).
-QEMU_SYSTEM_RESET := no
+# plat_system_reset() uses the H3 watchdog, which QEMU models from 8.0 on (hw/watchdog/allwinner-wdt.c).
+QEMU_RESET_SINCE := 8
 # A build whose power-off leaves QEMU running (it halts), for tests that reset the machine
 # after power-off with -no-shutdown: semihosting's exit would end QEMU regardless.
 QEMU_STAY_UP_VARS := SEMIHOSTING_EXIT=0

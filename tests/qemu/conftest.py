@@ -20,8 +20,22 @@ def linux():
     """Debian's kernel, DTBs and initramfs, fetched through apt once and cached (tools/fetch-linux.sh)."""
     subprocess.run(["bash", "tools/fetch-linux.sh"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return LINUX
-QEMU = "qemu-system-arm"
 PLATFORM = os.environ.get("PLATFORM", "vexpress-a9")
+
+
+def _qemu():
+    """The QEMU the suites run on: $QEMU, else tools/get-qemu.sh's choice (QEMU >= 10, which
+    enforces what silicon enforces; on Debian 12 it fetches the backport into build/qemu/)."""
+    if os.environ.get("QEMU"):
+        return os.environ["QEMU"]
+    return subprocess.run(["bash", "tools/get-qemu.sh"], cwd=ROOT, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+QEMU = _qemu()
+QEMU_VERSION = subprocess.run([QEMU, "--version"], check=True, capture_output=True,
+                              text=True).stdout.splitlines()[0]
+QEMU_MAJOR = int(re.search(r"version (\d+)\.", QEMU_VERSION).group(1))
 
 # Per-board QEMU settings, as platform/<name>/platform.mk gives them.
 def platform_settings(platform):
@@ -29,6 +43,12 @@ def platform_settings(platform):
         ["make", "-s", "--no-print-directory", f"PLATFORM={platform}", "print-qemu"],
         cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return dict(line.split("=", 1) for line in out.strip().splitlines())
+
+
+def models_system_reset(settings):
+    """Whether this QEMU models the board's reset (platform.mk QEMU_RESET_SINCE: the first
+    QEMU major version that does)."""
+    return QEMU_MAJOR >= int(settings["QEMU_RESET_SINCE"])
 
 
 @dataclass
@@ -141,4 +161,4 @@ def default_build():
 
 
 def pytest_report_header(config):
-    return f"qemu: {shutil.which(QEMU)}; platform: {PLATFORM}"
+    return f"qemu: {shutil.which(QEMU)} ({QEMU_VERSION}); platform: {PLATFORM}"

@@ -6,7 +6,7 @@ import zlib
 import pexpect
 import pytest
 
-from conftest import PLATFORM, ROOT, build, platform_settings, qemu_args
+from conftest import PLATFORM, QEMU, QEMU_MAJOR, ROOT, build, models_system_reset, platform_settings, qemu_args
 
 S = platform_settings(PLATFORM)
 CPUS = int(S["QEMU_MAX_CPUS"])
@@ -19,7 +19,7 @@ class Console:
     """A muster booted to its prompt (autoboot stopped by a key)."""
 
     def __init__(self, build_dir, cpus=CPUS):
-        self.child = pexpect.spawn("qemu-system-arm", qemu_args(build_dir, cpus, "pflash"), cwd=ROOT,
+        self.child = pexpect.spawn(QEMU, qemu_args(build_dir, cpus, "pflash"), cwd=ROOT,
                                    timeout=60, encoding="utf-8", codec_errors="replace")
         self.child.expect(r"press any key to stop")
         self.boot_log = self.child.before
@@ -228,7 +228,7 @@ def test_boot_from_the_prompt_runs_the_payload():
         con.close()
 
 
-@pytest.mark.skipif(S["QEMU_SYSTEM_RESET"] == "no", reason="this QEMU does not model the board's reset")
+@pytest.mark.skipif(not models_system_reset(S), reason=f"QEMU {QEMU_MAJOR} does not model the board's reset")
 def test_reset_reboots():
     con = Console(build("console", BOOTDELAY=10))
     try:

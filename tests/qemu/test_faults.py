@@ -6,7 +6,9 @@ import subprocess
 
 import pytest
 
-from conftest import PLATFORM, ROOT, boot, build, platform_settings
+import pexpect
+
+from conftest import PLATFORM, QEMU, ROOT, boot, build, platform_settings, qemu_args
 from mailbox import SLOT, stale_slot
 
 SETTINGS = platform_settings(PLATFORM)
@@ -91,8 +93,8 @@ def test_data_abort_is_reported_by_cpu0(stage, suffix):
                      run.cpu_lines()[3])
     assert m, run.output
     assert m.group(2) == stage
-    # The reported pc is the injected load inside fault_point(), as the ELF's symbols place it.
-    start, size = symbol(out, "fault_point")
+    # The reported pc is the injected load inside fault_data_abort(), as the ELF's symbols place it.
+    start, size = symbol(out, "fault_data_abort")
     assert start <= int(m.group(1), 16) < start + size
     others_online(run, failed={3})
 
@@ -150,3 +152,37 @@ def test_mailbox_contents_before_boot_never_release(tmp_path, default_build, kin
     run = boot(default_build, CPUS,
                extra=["-device", f"loader,file={path},addr=0x{RAM_BASE:08x},force-raw=on"])
     others_online(run, failed=set())
+
+
+def test_a_fault_inside_the_fault_report_prints_one_fixed_line_and_parks():
+    """FAULT=reporter: CPU0 faults after its banner, and its exception report faults too (as a
+    library fault inside printf would). The nested fault must print its fixed line once through
+    the raw UART path and park: no loop, no library, nothing after it."""
+    out = build("reporter", FAULT="reporter")
+    child = pexpect.spawn(QEMU, qemu_args(out, CPUS), cwd=ROOT, timeout=30, encoding="utf-8",
+                          codec_errors="replace")
+    try:
+        child.expect(r"muster: FATAL: cpu0 fault while reporting a fault; halted")
+        text = child.before + child.after
+        # Watch a while longer: a looping handler would print again (or something else would).
+        child.expect(pexpect.TIMEOUT, timeout=3)
+        text += child.before
+    finally:
+        child.terminate(force=True)
+    assert text.count("fault while reporting a fault") == 1, text
+    assert re.search(r"muster \d+\.\d+\.\d+ \(", text), text  # the banner came before the fault
+    tail = text.split("halted", 1)[1]
+    assert tail.strip() == "", f"output after the halt: {tail!r}"
+    assert "muster: FATAL: cpu0 data abort" not in text, text  # the report itself never printed
+
+
+def test_an_image_linking_code_built_for_unaligned_access_is_refused(tmp_path):
+    """Every image must be free of unaligned accesses while the MMU is off: linking the newlib
+    multilib that -mcpu picks (built with unaligned access allowed) must fail the build."""
+    plat = platform_settings(PLATFORM)["PLAT_CFLAGS"]  # the flags that pick the v7-a multilib
+    res = subprocess.run(["make", "-s", "--no-print-directory", f"PLATFORM={PLATFORM}",
+                          f"BUILD={tmp_path}/b", f"LIBC_MULTILIB={plat}"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert res.returncode != 0, res.stdout + res.stderr
+    assert "links code built for unaligned access" in res.stdout + res.stderr, res.stdout + res.stderr
+    assert not os.path.exists(os.path.join(tmp_path, "b", "muster.elf"))

@@ -7,7 +7,7 @@ import time
 
 import pexpect
 
-from conftest import PLATFORM, ROOT, build, platform_settings, qemu_args
+from conftest import PLATFORM, QEMU, ROOT, build, platform_settings, qemu_args
 
 CPUS = int(platform_settings(PLATFORM)["QEMU_MAX_CPUS"])
 RESETS = 24
@@ -33,7 +33,7 @@ def test_every_boot_after_a_warm_reset_brings_all_cpus_up(tmp_path, default_buil
     args = qemu_args(build_dir, CPUS)
     args[args.index("-monitor") + 1] = f"unix:{sock_path},server=on,wait=off"
     # -no-shutdown: muster's power-off pauses the machine instead of ending QEMU, so we can reset it.
-    child = pexpect.spawn("qemu-system-arm", args + ["-no-shutdown"], cwd=ROOT, timeout=10,
+    child = pexpect.spawn(QEMU, args + ["-no-shutdown"], cwd=ROOT, timeout=10,
                           encoding="utf-8", codec_errors="replace")
     log = io.StringIO()
     child.logfile_read = log
