@@ -18,6 +18,7 @@ FAULT ?=
 FAULT_CPU ?= 1
 FAULT_DELAY_MS ?= 0
 FAULT_SKIP ?= 0
+FAULT_EVERY ?= 0
 BOOT_RETRIES ?= 0
 LINGER_MS ?= 0
 HOLD_MS ?= 0
@@ -56,7 +57,7 @@ endif
 ifneq ($(RELEASE),)
 $(error a release build cannot contain fault injection (FAULT=$(FAULT)))
 endif
-VARIANT := $(VARIANT)-$(FAULT)-cpu$(FAULT_CPU)-$(FAULT_STAGE)-$(FAULT_DELAY_MS)ms$(if $(filter-out 0,$(FAULT_SKIP)),-skip$(FAULT_SKIP))
+VARIANT := $(VARIANT)-$(FAULT)-cpu$(FAULT_CPU)-$(FAULT_STAGE)-$(FAULT_DELAY_MS)ms$(if $(filter-out 0,$(FAULT_SKIP)),-skip$(FAULT_SKIP))$(if $(filter-out 0,$(FAULT_EVERY)),-every$(FAULT_EVERY))
 endif
 BUILD ?= build/$(PLATFORM)$(VARIANT)
 
@@ -74,7 +75,8 @@ CPPFLAGS := -Iinclude -Iplatform/$(PLATFORM) -DMUSTER_ACK_TIMEOUT_MS=$(ACK_TIMEO
 	$(if $(RELEASE),-DMUSTER_RELEASE) \
 	$(if $(FAULT),-DMUSTER_FAULTS -DMUSTER_FAULT_KIND=$(call fault_num,$(FAULT)) \
 		-DMUSTER_FAULT_CPU=$(if $(filter all,$(FAULT_CPU)),255,$(FAULT_CPU)) -DMUSTER_FAULT_STAGE=$(call stage_num,$(FAULT_STAGE)) \
-		-DMUSTER_FAULT_DELAY_MS=$(FAULT_DELAY_MS) -DMUSTER_FAULT_SKIP=$(FAULT_SKIP))
+		-DMUSTER_FAULT_DELAY_MS=$(FAULT_DELAY_MS) -DMUSTER_FAULT_SKIP=$(FAULT_SKIP) \
+		-DMUSTER_FAULT_EVERY=$(FAULT_EVERY))
 # MMU off means Strongly-ordered memory, where a misaligned access faults: never emit one.
 CFLAGS := $(PLAT_CFLAGS) -std=gnu11 -O2 -g -ffreestanding -fno-common -mno-unaligned-access \
 	-ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables $(WARN)
@@ -92,10 +94,10 @@ check-aligned = @! $(CROSS)readelf -A $1 | grep -q Tag_CPU_unaligned_access || \
 	{ echo "$1: links code built for unaligned access (readelf -A); with the MMU off it faults"; \
 	  rm -f $1; exit 1; }
 
-SRCS := boot/start.S boot/monitor.S smp/mailbox.c smp/pen.c smp/coordinator.c smp/report.c smp/secondary.c \
+SRCS := boot/start.S boot/monitor.S smp/mailbox.c smp/pen.c smp/coordinator.c smp/secondary.c \
 	smp/psci.c smp/bakery.c \
-	core/main.c core/console.c core/exception.c core/syscalls.c core/boot.c core/uimage.c \
-	core/crc32.c core/fdt.c core/settings.c core/cmdline.c core/shell.c core/probe.S $(PLAT_SRCS) $(if $(FAULT),core/fault.c)
+	core/main.c core/report.c core/psci_os.c core/console.c core/exception.c core/syscalls.c core/boot.c core/uimage.c \
+	core/crc32.c core/fdt.c core/fit.c core/sha256.c core/settings.c core/cmdline.c core/shell.c core/probe.S $(PLAT_SRCS) $(if $(FAULT),core/fault.c)
 OBJS := $(addprefix $(BUILD)/,$(addsuffix .o,$(basename $(SRCS))))
 DEMO_SRCS := payload/demo/start.S payload/demo/demo.c core/syscalls.c
 DEMO_OBJS := $(addprefix $(BUILD)/,$(addsuffix .o,$(basename $(DEMO_SRCS))))
@@ -148,7 +150,9 @@ $(BUILD)/payload-demo.bin: $(BUILD)/payload-demo.elf
 
 # Flash images (tools/mkflash.py): muster, the settings record, a uImage payload made by mkimage.
 BOOTDELAY ?= 2
-BOOTARGS ?= console=ttyAMA0
+# Linux's console device on the board's first serial port (platform.mk LINUX_CONSOLE; a PL011's by default).
+LINUX_CONSOLE ?= ttyAMA0
+BOOTARGS ?= console=$(LINUX_CONSOLE)
 MKFLASH := /usr/bin/python3 tools/mkflash.py --board-dir platform/$(PLATFORM) --cc $(CC) \
 	--ack-timeout-ms $(if $(filter $(origin ACK_TIMEOUT_MS),command line environment),$(ACK_TIMEOUT_MS),0) \
 	--bootdelay-ms $$(( $(BOOTDELAY) * 1000 ))
@@ -164,11 +168,18 @@ $(BUILD)/flash-demo.img: $(BUILD)/muster.bin $(BUILD)/payload-demo.bin tools/mkf
 
 # `make flash KERNEL=zImage DTB=board.dtb [INITRD=...] [BOOTARGS=...] [ACK_TIMEOUT_MS=] [BOOTDELAY=s]`;
 # without KERNEL the payload is the SMP demo. PSCI=0: on a PSCI board, leave the DTB's SMP method alone.
+# FIT=1: a FIT instead (each image at its own load address, sha256-hashed), MODULES="file@addr[:compat] ..."
+# its extra loadables, XEN_BOOTARGS/DOM0_BOOTARGS Xen's /chosen command lines (docs/xen.md);
+# PAYLOAD=image: a uImage or FIT made elsewhere, written as it is.
 flash: $(BUILD)/muster.bin $(BUILD)/payload-demo.bin | deps
 	$(MKFLASH) --muster $(BUILD)/muster.bin --out $(BUILD)/flash.img --bootargs "$(BOOTARGS)" \
+		$(if $(PAYLOAD),--payload $(PAYLOAD), \
 		$(if $(KERNEL),--kernel $(KERNEL) $(if $(DTB),--dtb $(DTB)) $(if $(INITRD),--initrd $(INITRD)) \
-			$(if $(KERNEL_ONLY),--kernel-only) $(if $(filter 0,$(PSCI)),--no-psci), \
-		--standalone $(BUILD)/payload-demo.bin)
+			$(if $(KERNEL_ONLY),--kernel-only) $(if $(filter 0,$(PSCI)),--no-psci) \
+			$(if $(filter all,$(CPU_NODES)),--add-cpu-nodes) $(if $(filter 1,$(FIT)),--fit) $(foreach m,$(MODULES),--module $(m)) \
+			$(if $(XEN_BOOTARGS),--xen-bootargs "$(XEN_BOOTARGS)") \
+			$(if $(DOM0_BOOTARGS),--dom0-bootargs "$(DOM0_BOOTARGS)"), \
+		--standalone $(BUILD)/payload-demo.bin))
 
 $(BUILD)/size.txt: $(BUILD)/muster.elf $(BUILD)/muster.bin
 	@{ $(SIZE) -A $< | grep -E '^\.(vectors|text|rodata|data|bss|mailbox|stacks) '; \
@@ -201,8 +212,10 @@ PFLASH = -drive if=pflash,format=raw,snapshot=on,file=$1
 # A numeric constant of the board, as board.h defines it.
 board_const = $(shell echo $1 | $(CC) -Iplatform/$(PLATFORM) -include board.h -E -P - | tail -n 1)
 # Boards without NOR flash (QEMU_FLASH = loader in platform.mk): QEMU's generic loader puts
-# muster.bin at its reset address and the whole flash image at the board's flash window in RAM.
-LOADER_FLASH = -device loader,file=$(dir $1)muster.bin,addr=$(call board_const,MUSTER_FLASH_BASE),force-raw=on \
+# muster.bin at MUSTER_FLASH_BASE and starts CPU0 there (cpu-num=0 sets its PC at every reset:
+# the board's reset address may hold a boot ROM QEMU does not model), and the whole flash image at
+# the board's flash window in RAM.
+LOADER_FLASH = -device loader,file=$(dir $1)muster.bin,addr=$(call board_const,MUSTER_FLASH_BASE),force-raw=on,cpu-num=0 \
 	-device loader,file=$1,addr=$(call board_const,PLAT_FLASH_BASE),force-raw=on
 BOOT_FLASH = $(if $(filter loader,$(QEMU_FLASH)),$(call LOADER_FLASH,$1),$(call PFLASH,$1))
 
@@ -239,15 +252,29 @@ print-qemu:
 	@echo "QEMU_FLASH=$(or $(QEMU_FLASH),pflash)"
 	@echo "QEMU_RESET_SINCE=$(or $(QEMU_RESET_SINCE),0)"
 	@echo "QEMU_STAY_UP_VARS=$(QEMU_STAY_UP_VARS)"
+	@echo "LINUX_DTB=$(LINUX_DTB)"
+	@echo "LINUX_CONSOLE=$(LINUX_CONSOLE)"
+	@echo "QEMU_CPU_HOLD=$(or $(QEMU_CPU_HOLD),no)"
+	@echo "QEMU_ABORT_ADDR=$(QEMU_ABORT_ADDR)"
+	@echo "OS_ENTRY_MODE=$(OS_ENTRY_MODE)"
+	@echo "QEMU_XEN=$(or $(QEMU_XEN),no)"
 	@echo "PLAT_FLASH_BASE=$(call board_const,PLAT_FLASH_BASE)"
 	@echo "MUSTER_FLASH_BASE=$(call board_const,MUSTER_FLASH_BASE)"
 	@echo "MUSTER_FLASH_SIZE=$(call board_const,MUSTER_FLASH_SIZE)"
 	@echo "PLAT_CORES_PER_CLUSTER=$$(printf '%s\n' '#include <board.h>' PLAT_CORES_PER_CLUSTER | $(CC) -Iplatform/$(PLATFORM) -E -P - | tail -n 1)"
 	@echo "MUSTER_RAM_BASE=$$(printf '%s\n' '#include <board.h>' MUSTER_RAM_BASE | $(CC) -Iplatform/$(PLATFORM) -E -P - | tail -n 1)"
+	@for c in MUSTER_RAM_SIZE PLAT_RAM_BASE PLAT_RAM_SIZE PLAT_LINUX_LOAD PLAT_LINUX_INITRD_ADDR PLAT_LINUX_DTB_ADDR \
+		PLAT_HAS_PSCI PLAT_HAS_LINUX_SMP_PEN PLAT_MUSTER_MEMORY_SECURE PLAT_HAS_TZASC; do v=$$(printf '%s\n' '#include <muster/platform.h>' $$c | \
+		$(CC) -Iinclude -Iplatform/$(PLATFORM) -D__ASSEMBLER__ -E -P - | tail -n 1 | sed -E 's/([0-9a-fA-F])U\b/\1/g'); \
+		printf '%s=0x%08x\n' $$c $$(($$v)); done
+	@for c in PLAT_FLASH_SIZE MUSTER_SETTINGS_OFFSET MUSTER_PAYLOAD_OFFSET MUSTER_SETTINGS_ADDR MUSTER_PAYLOAD_ADDR \
+		PLAT_HAS_CPU_POWER PLAT_LINUX_STARTS_CORES; do v=$$(printf '%s\n' '#include <muster/platform.h>' $$c | \
+		$(CC) -Iinclude -Iplatform/$(PLATFORM) -D__ASSEMBLER__ -E -P - | tail -n 1 | sed -E 's/([0-9a-fA-F])U\b/\1/g'); \
+		printf '%s=0x%08x\n' $$c $$(($$v)); done
 
 clean:
 	rm -rf build
 
 help:
 	@echo "targets: all run test bench check clean; PLATFORM=$(PLATFORMS) CPUS=n ACK_TIMEOUT_MS=ms"
-	@echo "fault builds: FAULT=<$(FAULT_KINDS)> FAULT_CPU=n FAULT_STAGE=<reset|pen|command|arrived|proceed> FAULT_DELAY_MS=ms FAULT_SKIP=n"
+	@echo "fault builds: FAULT=<$(FAULT_KINDS)> FAULT_CPU=n FAULT_STAGE=<reset|pen|command|arrived|proceed> FAULT_DELAY_MS=ms FAULT_SKIP=n FAULT_EVERY=n"

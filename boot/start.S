@@ -10,7 +10,11 @@
 	.section .vectors, "ax"
 
 /*
- * vectors: the table at address 0 (SCTLR.V = 0, VBAR = 0).
+ * vectors: the exception table, linked at MUSTER_FLASH_BASE (the reset address) and installed
+ * there by reset below (SCTLR.V = 0, VBAR = its address). That address is 0 on the NOR boards but
+ * not everywhere (on-chip RAM elsewhere): VBAR = 0 would send every exception into whatever lies
+ * at 0, and a secondary's fault would never reach its slot. 32-byte aligned (VBAR[4:0] are RES0;
+ * linker/muster.ld.S checks it).
  * In: CPU state as the exception left it. Out: never returns to the faulting code.
  */
 FUNC(vectors)
@@ -40,8 +44,8 @@ FUNC(reset)
 	bic	r0, r0, #(1 << 13)		@ V: vectors at VBAR, not 0xffff0000
 	orr	r0, r0, #(1 << 1)		@ A: a misaligned access faults on every core and emulator
 	mcr	p15, 0, r0, c1, c0, 0
-	mov	r0, #0
-	mcr	p15, 0, r0, c12, c0, 0		@ VBAR = 0: this table
+	ldr	r0, =vectors
+	mcr	p15, 0, r0, c12, c0, 0		@ VBAR = this table, wherever the board links it
 	isb					@ the SCTLR/VBAR writes take effect before we go on
 
 	mrc	p15, 0, r5, c0, c0, 5		@ r5 = MPIDR

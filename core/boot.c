@@ -8,6 +8,7 @@
 #include <muster/cpu.h>
 #include <muster/endian.h>
 #include <muster/fdt.h>
+#include <muster/fit.h>
 #include <muster/psci.h>
 #include <muster/smp.h>
 #include <muster/uimage.h>
@@ -99,6 +100,14 @@ static void mark_cpu(uint32_t reg, char *status, uint32_t status_len, void *ctx)
 	m->marked++;
 }
 
+/* A CPU node whose MPIDR is no core of this board, or a core beyond the count the hardware reports. */
+static int cpu_absent(uint32_t reg, void *ctx)
+{
+	int idx = cpu_index_of(MPIDR_MP_FORMAT | reg);
+
+	return idx < 0 || (unsigned)idx >= *(const unsigned *)ctx;
+}
+
 static int start_linux(uint32_t entry, uint32_t dtb, bool psci)
 {
 	con_printf("boot: starting Linux at 0x%08lx, device tree at 0x%08lx\n", (unsigned long)entry,
@@ -117,43 +126,46 @@ static int start_linux(uint32_t entry, uint32_t dtb, bool psci)
 	return -1; /* not reached */
 }
 
-static int boot_linux(const struct uimage_info *info, const struct settings *s)
+/* What a Linux-protocol boot needs, from a legacy multi-file uImage or from a FIT. */
+struct linux_boot {
+	const uint8_t *kernel;
+	uint32_t kernel_size, load, entry;
+	const uint8_t *initrd; /* NULL: none */
+	uint32_t initrd_size;
+	int initrd_fixed; /* a FIT's ramdisk has its own load address, which the DT must name */
+	uint32_t initrd_load;
+	const uint8_t *dtb; /* NULL: the kernel carries its own (appended) */
+	uint32_t dtb_size, dtb_addr;
+};
+
+static int linux_start(const struct linux_boot *lb, const struct settings *s)
 {
-	const uint8_t *img = (const uint8_t *)MUSTER_PAYLOAD_ADDR;
-	const struct uimage_part *kernel = &info->part[0], *initrd = NULL, *dtb = NULL;
 	char why[128];
 
-	for (unsigned i = 1; i < info->nparts; i++) {
-		const uint8_t *p = img + info->part[i].offset;
-		if (get_be32(p) == FDT_MAGIC && !dtb)
-			dtb = &info->part[i];
-		else if (!initrd)
-			initrd = &info->part[i];
-	}
-	if (!dtb) {
+	if (!lb->dtb) {
 		/* A kernel image alone: it must carry an appended device tree; r2 = 0 says "none". */
 		con_puts("boot: warning: no device tree in the image: the kernel must carry its own "
 			 "(appended); failed CPUs cannot be marked\n");
-		copy_timed((void *)info->load, img + kernel->offset, kernel->size);
+		copy_timed((void *)lb->load, lb->kernel, lb->kernel_size);
 		/* cppcheck-suppress knownConditionTrueFalse ; a constant 0 where PLAT_HAS_LINUX_SMP_PEN is 0 */
 		if (linux_handoff_secondaries() != 0)
 			return -1;
-		return start_linux(info->entry, 0, false);
+		return start_linux(lb->entry, 0, false);
 	}
-	if (fdt_check(img + dtb->offset, dtb->size, why, sizeof(why))) {
+	if (fdt_check(lb->dtb, lb->dtb_size, why, sizeof(why))) {
 		con_printf("boot: %s\n", why);
 		return -1;
 	}
-	uint32_t dtb_size = fdt_totalsize(img + dtb->offset);
-	if (range_ok("device tree", PLAT_LINUX_DTB_ADDR, dtb_size) ||
-	    overlap(PLAT_LINUX_DTB_ADDR, dtb_size, info->load, kernel->size)) {
+	uint32_t dtb_size = fdt_totalsize(lb->dtb);
+	if (range_ok("device tree", lb->dtb_addr, dtb_size) ||
+	    overlap(lb->dtb_addr, dtb_size, lb->load, lb->kernel_size)) {
 		con_puts("boot: no room for the device tree\n");
 		return -1;
 	}
-	copy_timed((void *)PLAT_LINUX_DTB_ADDR, img + dtb->offset, dtb_size);
-	void *fdt = (void *)PLAT_LINUX_DTB_ADDR;
+	copy_timed((void *)lb->dtb_addr, lb->dtb, dtb_size);
+	void *fdt = (void *)lb->dtb_addr;
 
-	if (initrd) {
+	if (lb->initrd) {
 		uint32_t lo, hi;
 
 		if (fdt_get_cell(fdt, "/chosen", "linux,initrd-start", &lo) ||
@@ -162,37 +174,131 @@ static int boot_linux(const struct uimage_info *info, const struct settings *s)
 				 "/chosen/linux,initrd-start and -end (make flash writes them)\n");
 			return -1;
 		}
-		if (hi - lo != initrd->size) {
-			con_printf("boot: the device tree's initrd range holds %lu bytes, the image's "
-				   "initrd is %lu\n",
-				   (unsigned long)(hi - lo), (unsigned long)initrd->size);
+		if (hi - lo != lb->initrd_size || (lb->initrd_fixed && lo != lb->initrd_load)) {
+			con_printf("boot: the device tree's initrd range 0x%08lx-0x%08lx is not the image's "
+				   "initrd (%lu bytes%s)\n",
+				   (unsigned long)lo, (unsigned long)hi, (unsigned long)lb->initrd_size,
+				   lb->initrd_fixed ? " at its load address" : "");
 			return -1;
 		}
-		if (range_ok("initrd", lo, initrd->size) || overlap(lo, initrd->size, info->load, kernel->size) ||
-		    overlap(lo, initrd->size, PLAT_LINUX_DTB_ADDR, dtb_size)) {
+		if (range_ok("initrd", lo, lb->initrd_size) || overlap(lo, lb->initrd_size, lb->load, lb->kernel_size) ||
+		    overlap(lo, lb->initrd_size, lb->dtb_addr, dtb_size)) {
 			con_puts("boot: the initrd range collides with the kernel or device tree\n");
 			return -1;
 		}
-		copy_timed((void *)lo, img + initrd->offset, initrd->size);
+		copy_timed((void *)lo, lb->initrd, lb->initrd_size);
 	}
 	if (s->bootargs[0] && fdt_set_string_inplace(fdt, "/chosen", "bootargs", s->bootargs))
 		con_puts("boot: warning: the device tree's /chosen/bootargs is missing or too short for "
 			 "the settings' boot arguments; keeping the device tree's\n");
 
+	/* No node for a core that is not there: an OS that counts CPU nodes without reading their
+	 * status would try to start it. A core that is there but failed keeps its node, "fail". */
+	unsigned present = smp_cpu_total();
+	int removed = fdt_drop_cpus(fdt, cpu_absent, &present);
+	if (removed)
+		con_printf("boot: device tree: removed %d CPU nodes of cores this board does not have "
+			   "(it reports %u)\n",
+			   removed, present);
 	struct cpu_marks marks = { .online = smp_online_mask() };
 	int cpus = fdt_for_each_cpu(fdt, mark_cpu, &marks);
 	con_printf("boot: device tree: %d CPU nodes, %u marked failed\n", cpus, marks.marked);
 
-	copy_timed((void *)info->load, img + kernel->offset, kernel->size);
+	copy_timed((void *)lb->load, lb->kernel, lb->kernel_size);
 	/* A device tree that asks for PSCI gets it: the secondaries stay in muster's pen. */
 #if PLAT_HAS_PSCI
 	if (psci_requested(fdt))
-		return start_linux(info->entry, PLAT_LINUX_DTB_ADDR, true);
+		return start_linux(lb->entry, lb->dtb_addr, true);
 #endif
 	/* cppcheck-suppress knownConditionTrueFalse ; a constant 0 where PLAT_HAS_LINUX_SMP_PEN is 0 */
 	if (linux_handoff_secondaries() != 0)
 		return -1;
-	return start_linux(info->entry, PLAT_LINUX_DTB_ADDR, false);
+	return start_linux(lb->entry, lb->dtb_addr, false);
+}
+
+static int boot_linux(const struct uimage_info *info, const struct settings *s)
+{
+	const uint8_t *img = (const uint8_t *)MUSTER_PAYLOAD_ADDR;
+	struct linux_boot lb = {
+		.kernel = img + info->part[0].offset,
+		.kernel_size = info->part[0].size,
+		.load = info->load,
+		.entry = info->entry,
+		.dtb_addr = PLAT_LINUX_DTB_ADDR,
+	};
+
+	for (unsigned i = 1; i < info->nparts; i++) {
+		const uint8_t *p = img + info->part[i].offset;
+		if (get_be32(p) == FDT_MAGIC && !lb.dtb) {
+			lb.dtb = p;
+			lb.dtb_size = info->part[i].size;
+		} else if (!lb.initrd) {
+			lb.initrd = p;
+			lb.initrd_size = info->part[i].size;
+		}
+	}
+	return linux_start(&lb, s);
+}
+
+/* A FIT: every image of its default configuration, verified, each copied to its own load address. */
+static int boot_fit(const struct uimage_policy *policy, const struct settings *s, uint64_t t0)
+{
+	struct fit_info fit;
+	char why[160];
+	int bad = fit_verify((const uint8_t *)MUSTER_PAYLOAD_ADDR, MUSTER_PAYLOAD_MAX, policy, &fit, why,
+			     sizeof(why));
+
+	verify_us = plat_time_us() - t0;
+	if (bad) {
+		con_printf("boot: payload at 0x%08lx refused: %s\n", (unsigned long)MUSTER_PAYLOAD_ADDR, why);
+		return -1;
+	}
+	con_printf("boot: FIT configuration '%s': kernel '%s' %lu bytes at 0x%08lx, entry 0x%08lx%s%s%s%s, "
+		   "%u loadables, hashes ok\n",
+		   fit.config, fit.kernel.name, (unsigned long)fit.kernel.size, (unsigned long)fit.kernel.load,
+		   (unsigned long)fit.kernel.entry, fit.has_ramdisk ? ", ramdisk '" : "",
+		   fit.has_ramdisk ? fit.ramdisk.name : "", fit.has_ramdisk ? "'" : "",
+		   fit.has_fdt ? ", fdt" : "", fit.nloadables);
+	/* A device tree without its own load address goes to the board's default place, which must
+	 * then miss every image the FIT loads (fit_verify checked the images against each other). */
+	if (fit.has_fdt && !fit.fdt.has_load) {
+		const struct fit_image *others[2 + FIT_MAX_LOADABLES] = { &fit.kernel };
+		unsigned n = 1;
+
+		if (fit.has_ramdisk)
+			others[n++] = &fit.ramdisk;
+		for (unsigned i = 0; i < fit.nloadables; i++)
+			others[n++] = &fit.loadable[i];
+		for (unsigned i = 0; i < n; i++) {
+			if (overlap(PLAT_LINUX_DTB_ADDR, fit.fdt.size, others[i]->load, others[i]->size)) {
+				con_printf("boot: payload refused: FIT: fdt '%s' has no load address and its default "
+					   "place 0x%08lx overlaps image '%s'\n",
+					   fit.fdt.name, (unsigned long)PLAT_LINUX_DTB_ADDR, others[i]->name);
+				return -1;
+			}
+		}
+	}
+	for (unsigned i = 0; i < fit.nloadables; i++) {
+		const struct fit_image *im = &fit.loadable[i];
+
+		con_printf("boot: FIT loadable '%s': %lu bytes at 0x%08lx\n", im->name, (unsigned long)im->size,
+			   (unsigned long)im->load);
+		copy_timed((void *)im->load, im->data, im->size);
+	}
+	struct linux_boot lb = {
+		.kernel = fit.kernel.data,
+		.kernel_size = fit.kernel.size,
+		.load = fit.kernel.load,
+		.entry = fit.kernel.entry,
+		.initrd = fit.has_ramdisk ? fit.ramdisk.data : NULL,
+		.initrd_size = fit.ramdisk.size,
+		.initrd_fixed = fit.has_ramdisk,
+		.initrd_load = fit.ramdisk.load,
+		.dtb = fit.has_fdt ? fit.fdt.data : NULL,
+		.dtb_size = fit.fdt.size,
+		.dtb_addr = fit.has_fdt && fit.fdt.has_load ? fit.fdt.load : PLAT_LINUX_DTB_ADDR,
+	};
+	return linux_start(&lb, s);
 }
 
 int linux_handoff_secondaries(void)
@@ -210,6 +316,17 @@ int linux_handoff_secondaries(void)
 		return -1;
 	}
 	con_printf("boot: CPUs 0x%lx wait in the board's Linux pen\n", (unsigned long)moved);
+	return 0;
+#elif PLAT_LINUX_STARTS_CORES
+	/* Linux starts them itself, from reset, through the power controller: they must be in reset. */
+	uint32_t held = smp_hold(others);
+	if (held != others) {
+		con_printf("boot: CPUs 0x%lx could not be held in reset for Linux to start them\n",
+			   (unsigned long)(others & ~held));
+		return -1;
+	}
+	con_printf("boot: CPUs 0x%lx held in reset: Linux starts them through the board's power controller\n",
+		   (unsigned long)held);
 	return 0;
 #else
 	con_puts("boot: warning: this board has no Linux SMP handoff; Linux gets CPU0 only\n");
@@ -231,6 +348,8 @@ int boot_payload(const struct settings *s)
 
 	copy_us = 0;
 	copied_bytes = 0;
+	if (get_be32((const void *)MUSTER_PAYLOAD_ADDR) == FDT_MAGIC)
+		return boot_fit(&policy, s, t0);
 	int bad = uimage_verify((const uint8_t *)MUSTER_PAYLOAD_ADDR, MUSTER_PAYLOAD_MAX, &policy, &info, why,
 				sizeof(why));
 	verify_us = plat_time_us() - t0;

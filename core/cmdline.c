@@ -110,7 +110,7 @@ enum le_result le_feed(struct line_editor *le, int ch)
 			return LE_NONE; /* no control bytes, no 8-bit bytes; a full line takes no more */
 		le->buf[le->len++] = (char)ch;
 		le->buf[le->len] = '\0';
-		char s[2] = { (char)ch, '\0' };
+		const char s[2] = { (char)ch, '\0' };
 		say(le, s);
 		return LE_NONE;
 	}

@@ -112,6 +112,20 @@ static int comp_eq(const char *comp, size_t clen, const char *name)
 	return strlen(name) == clen && memcmp(comp, name, clen) == 0;
 }
 
+/* Entering node `name` at `depth`: if it is the next component of the path, match it. */
+static void path_descend(const char **rest, int *matched, int depth, const char *name)
+{
+	if (*matched != depth - 2 || **rest != '/')
+		return;
+	const char *comp = *rest + 1, *slash = strchr(comp, '/');
+	size_t clen = slash ? (size_t)(slash - comp) : strlen(comp);
+
+	if (comp_eq(comp, clen, name)) {
+		(*matched)++;
+		*rest = comp + clen;
+	}
+}
+
 void *fdt_find_prop(void *fdt, const char *path, const char *prop, uint32_t *len)
 {
 	struct walk w;
@@ -129,14 +143,7 @@ void *fdt_find_prop(void *fdt, const char *path, const char *prop, uint32_t *len
 			depth++;
 			if (depth == 1)
 				continue; /* the root node, name "" */
-			if (matched == depth - 2 && *rest == '/') {
-				const char *comp = rest + 1, *slash = strchr(comp, '/');
-				size_t clen = slash ? (size_t)(slash - comp) : strlen(comp);
-				if (comp_eq(comp, clen, name)) {
-					matched++;
-					rest = comp + clen;
-				}
-			}
+			path_descend(&rest, &matched, depth, name);
 		} else if (tok == FDT_END_NODE) {
 			if (matched == depth - 1 && depth > 1)
 				return NULL; /* left the node we were inside without finding it */
@@ -223,6 +230,161 @@ int fdt_for_each_cpu(void *fdt, void (*fn)(uint32_t reg, char *status, uint32_t 
 			}
 		} else {
 			return count;
+		}
+	}
+}
+
+int fdt_for_each_child(void *fdt, const char *path, void (*fn)(const char *name, void *ctx), void *ctx)
+{
+	struct walk w;
+	const char *name = NULL;
+	uint8_t *value = NULL;
+	uint32_t l = 0;
+	int depth = 0, matched = 0, count = 0;
+	const char *rest = strcmp(path, "/") == 0 ? "" : path;
+
+	walk_init(&w, fdt);
+	for (;;) {
+		uint32_t tok = next_token(&w, &name, &value, &l);
+
+		if (tok == FDT_BEGIN_NODE) {
+			depth++;
+			if (depth == 1)
+				continue; /* the root node, name "" */
+			if (matched == depth - 2 && *rest == '\0') {
+				fn(name, ctx); /* a child of the node `path` names */
+				count++;
+			} else {
+				path_descend(&rest, &matched, depth, name);
+			}
+		} else if (tok == FDT_END_NODE) {
+			if (matched == depth - 1 && depth > 1 && *rest == '\0')
+				return count; /* the end of the node `path` names */
+			depth--;
+			if (depth < 0)
+				return count;
+		} else if (tok != FDT_PROP) {
+			return count;
+		}
+	}
+}
+
+/* Overwrite [start, end) of the structure block with FDT_NOP tokens: the node is gone in place. */
+static void nop_range(struct walk *w, uint32_t start, uint32_t end)
+{
+	for (uint32_t off = start; off + 4 <= end; off += 4) {
+		w->base[off] = 0;
+		w->base[off + 1] = 0;
+		w->base[off + 2] = 0;
+		w->base[off + 3] = FDT_NOP;
+	}
+}
+
+#define FDT_MAX_DROPPED 32
+
+int fdt_drop_cpus(void *fdt, int (*drop)(uint32_t reg, void *ctx), void *ctx)
+{
+	struct walk w;
+	const char *name = NULL;
+	uint8_t *value = NULL;
+	uint32_t l = 0, reg = 0, phandle = 0, start = 0, dropped_phandles[FDT_MAX_DROPPED];
+	int depth = 0, in_cpus = 0, in_cpu = 0, have_reg = 0, dropped = 0, nphandles = 0;
+
+	/* Pass 1: /cpus/cpu@* nodes the caller drops; remember their phandles. */
+	walk_init(&w, fdt);
+	for (;;) {
+		uint32_t before = w.off, tok = next_token(&w, &name, &value, &l);
+
+		if (tok == FDT_BEGIN_NODE) {
+			depth++;
+			if (depth == 2 && strcmp(name, "cpus") == 0) {
+				in_cpus = 1;
+			} else if (depth == 3 && in_cpus && strncmp(name, "cpu@", 4) == 0) {
+				in_cpu = 1;
+				have_reg = 0;
+				phandle = 0;
+				start = before;
+			}
+		} else if (tok == FDT_END_NODE) {
+			if (depth == 3 && in_cpu) {
+				in_cpu = 0;
+				if (have_reg && drop(reg, ctx)) {
+					nop_range(&w, start, w.off);
+					dropped++;
+					if (phandle && nphandles < FDT_MAX_DROPPED)
+						dropped_phandles[nphandles++] = phandle;
+				}
+			} else if (depth == 2) {
+				in_cpus = 0;
+			}
+			if (--depth < 0)
+				break;
+		} else if (tok == FDT_PROP) {
+			if (depth == 3 && in_cpu && strcmp(name, "reg") == 0 && l >= 4) {
+				reg = get_be32(value + l - 4);
+				have_reg = 1;
+			} else if (depth == 3 && in_cpu && strcmp(name, "phandle") == 0 && l == 4) {
+				phandle = get_be32(value);
+			}
+		} else {
+			break;
+		}
+	}
+	if (!nphandles)
+		return dropped;
+
+	/* Pass 2: nodes under /cpus/cpu-map whose "cpu" names a dropped CPU (a dangling phandle there
+	 * makes an OS discard the whole topology). Node starts are kept per depth. */
+	uint32_t starts[FDT_MAX_DEPTH + 1];
+	int in_map = 0;
+
+	depth = 0;
+	in_cpus = 0;
+	walk_init(&w, fdt);
+	for (;;) {
+		uint32_t before = w.off, tok = next_token(&w, &name, &value, &l);
+
+		if (tok == FDT_BEGIN_NODE) {
+			depth++;
+			if (depth > FDT_MAX_DEPTH)
+				return dropped;
+			starts[depth] = before;
+			if (depth == 2 && strcmp(name, "cpus") == 0)
+				in_cpus = 1;
+			else if (depth == 3 && in_cpus && strcmp(name, "cpu-map") == 0)
+				in_map = 1;
+		} else if (tok == FDT_END_NODE) {
+			if (depth == 3)
+				in_map = 0;
+			if (depth == 2)
+				in_cpus = 0;
+			if (--depth < 0)
+				return dropped;
+		} else if (tok == FDT_PROP) {
+			if (in_map && depth > 3 && strcmp(name, "cpu") == 0 && l == 4) {
+				uint32_t ph = get_be32(value);
+
+				for (int i = 0; i < nphandles; i++) {
+					if (ph != dropped_phandles[i])
+						continue;
+					/* Skip to this node's end, then NOP all of it. */
+					int d = 1;
+					while (d > 0) {
+						uint32_t t = next_token(&w, &name, &value, &l);
+						if (t == FDT_BEGIN_NODE)
+							d++;
+						else if (t == FDT_END_NODE)
+							d--;
+						else if (t != FDT_PROP)
+							return dropped;
+					}
+					nop_range(&w, starts[depth], w.off);
+					depth--;
+					break;
+				}
+			}
+		} else {
+			return dropped;
 		}
 	}
 }

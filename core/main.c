@@ -3,6 +3,8 @@
 #include <muster/console.h>
 #include <muster/cpu.h>
 #include <muster/fault.h>
+#include <muster/psci.h>
+#include <muster/report.h>
 #include <muster/settings.h>
 #include <muster/shell.h>
 #include <muster/smp.h>
@@ -53,10 +55,16 @@ static void bring_up(void)
 	smp_release(~1U, (uint32_t)(uintptr_t)shell_idle_entry, 0);
 	unsigned retries = MUSTER_BOOT_RETRIES;
 	for (unsigned round = 1; retries > 0 && smp_timed_out_mask(); round++, retries--) {
-		uint32_t again = smp_timed_out_mask();
+		uint32_t again = smp_timed_out_mask(), held = 0;
 
-		con_printf("smp: retry %u: releasing CPUs 0x%lx again with a new generation\n", round,
+		for (unsigned idx = 0; idx < total; idx++)
+			if ((again & (1U << idx)) && smp_cpus[idx].power == SMP_POWER_HELD)
+				held |= 1U << idx;
+		con_printf("smp: retry %u: releasing CPUs 0x%lx again with a new generation", round,
 			   (unsigned long)again);
+		if (held) /* the power controller held them: they start again from reset */
+			con_printf("; CPUs 0x%lx restart from reset", (unsigned long)held);
+		con_puts("\n");
 		smp_release(again, (uint32_t)(uintptr_t)shell_idle_entry, 0);
 	}
 	uint64_t done = plat_time_us();
@@ -103,6 +111,9 @@ void muster_main(void)
 	plat_early_init();
 	con_init();
 	con_printf("\nmuster %s (%s, build %s)\n", MUSTER_VERSION, PLAT_NAME, MUSTER_BUILD_ID);
+#if PLAT_HAS_PSCI
+	psci_print_boundary(); /* the Secure firmware says where its boundary lies */
+#endif
 	if (fault_active(FAULT_REPORTER))
 		fault_data_abort();
 	load_settings();

@@ -22,5 +22,6 @@ SECTIONS
 }
 
 ASSERT(_start == PLAT_PAYLOAD_LOAD, "the entry must be the load address")
-ASSERT(__payload_end <= MUSTER_RAM_BASE, "the payload would overlap muster's memory")
+ASSERT(__payload_end <= MUSTER_RAM_BASE || _start >= MUSTER_RAM_BASE + MUSTER_RAM_SIZE,
+       "the payload would overlap muster's memory")
 ASSERT(__bss_start % 4 == 0 && __bss_end % 4 == 0, "word-wise .bss clearing")

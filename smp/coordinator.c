@@ -45,6 +45,8 @@ void smp_init(unsigned ncpus)
 
 		*cpu = (struct smp_cpu){
 			.state = idx >= ncpus ? SMP_ABSENT : (idx == 0 ? SMP_BOOT : SMP_OFF),
+			/* cppcheck-suppress knownConditionTrueFalse ; a constant where PLAT_HAS_CPU_POWER is 0 */
+			.power = PLAT_HAS_CPU_POWER && idx != 0 ? SMP_POWER_OFF : SMP_POWER_ON,
 			.mpidr = cpu_mpidr_of(idx),
 			.gen = stale_cmd > stale_ack ? stale_cmd : stale_ack,
 			.boot_cmd_epoch = readl(&slot->cmd_epoch),
@@ -111,6 +113,14 @@ static bool releasable(unsigned idx)
 	return smp_release_refusal(idx) == NULL;
 }
 
+/* Start a core that is off or held in reset: at its reset vector, from then on possibly running. */
+static void start_core(struct smp_cpu *cpu, unsigned idx)
+{
+	/* Whatever the board answers, the core may run from here on: only its handshake says it does. */
+	cpu->start_unconfirmed = plat_opt_cpu_power_on(idx) != 0;
+	cpu->power = SMP_POWER_ON;
+}
+
 static void release_one(unsigned idx, uint32_t entry, uint32_t arg, uint64_t now)
 {
 	struct smp_cpu *cpu = &smp_cpus[idx];
@@ -123,10 +133,10 @@ static void release_one(unsigned idx, uint32_t entry, uint32_t arg, uint64_t now
 	cpu->state = SMP_PENDING;
 	cpu->released_at = now;
 	mbox_publish(slot, cpu->epoch, cpu->gen, entry, arg, 0);
-	/* A core held in reset (or never started) starts now, at the reset vector; it reads the
-	 * command after pen_reset, under its new epoch, which poll_one re-addresses. */
-	if (plat_opt_cpu_power_on(idx) == 0)
-		cpu->held_in_reset = false;
+	/* Never started, or held in reset: it starts now, at the reset vector, and reads the command
+	 * after pen_reset, under its new epoch, which poll_one re-addresses. */
+	if (cpu->power != SMP_POWER_ON)
+		start_core(cpu, idx);
 }
 
 static void wake(unsigned idx)
@@ -170,8 +180,11 @@ static bool poll_one(unsigned idx, uint64_t now, uint64_t timeout_us, uint32_t e
 			/* A fault it recorded this boot before it took our command is the failure. */
 			cpu->state = fault_is_this_boots(idx) ? SMP_FAULTED : SMP_TIMEOUT;
 			/* It never announced ARRIVED, so it touched nothing shared: where the board can,
-			 * hold it in reset so it is certainly stopped; a retry starts it from reset. */
-			cpu->held_in_reset = plat_opt_cpu_hold_in_reset(idx) == 0;
+			 * hold it in reset so it is certainly stopped; a retry starts it from reset. Only
+			 * a hold the board confirmed counts: an unconfirmed one may still be running. */
+			/* cppcheck-suppress knownConditionTrueFalse ; a constant -1 where PLAT_HAS_CPU_POWER is 0 */
+			if (cpu->power == SMP_POWER_ON && plat_opt_cpu_hold_in_reset(idx) == 0)
+				cpu->power = SMP_POWER_HELD;
 			return true;
 		}
 		/* The CPU reset while we waited (new epoch): address the command to its new boot. */
@@ -201,11 +214,16 @@ static bool poll_one(unsigned idx, uint64_t now, uint64_t timeout_us, uint32_t e
 /*
  * FAULT_NO_WAKE only: let every target reach its pen and fall asleep before the release. A CPU
  * still awake when its command and verdict land needs no wake-up, so it would hide the missing one.
+ * A target that is off or held in reset is started first, with no command for it: otherwise its
+ * start would race the command it is to miss.
  */
 static void settle_before_release(uint32_t mask)
 {
 	if (!fault_active(FAULT_NO_WAKE))
 		return;
+	for (unsigned idx = 1; idx < cpu_total; idx++)
+		if ((mask & (1U << idx)) && releasable(idx) && smp_cpus[idx].power != SMP_POWER_ON)
+			start_core(&smp_cpus[idx], idx);
 	uint64_t start = plat_time_us();
 
 	for (unsigned idx = 1; idx < cpu_total; idx++)
@@ -258,6 +276,24 @@ uint32_t smp_release(uint32_t mask, uint32_t entry, uint32_t arg)
 	return online;
 }
 
+uint32_t smp_hold(uint32_t mask)
+{
+	uint32_t held = 0;
+
+	for (unsigned idx = 1; idx < cpu_total; idx++) {
+		struct smp_cpu *cpu = &smp_cpus[idx];
+
+		if (!(mask & (1U << idx)))
+			continue;
+		/* cppcheck-suppress knownConditionTrueFalse ; a constant -1 where PLAT_HAS_CPU_POWER is 0 */
+		if (cpu->power == SMP_POWER_ON && releasable(idx) && plat_opt_cpu_hold_in_reset(idx) == 0)
+			cpu->power = SMP_POWER_HELD;
+		if (cpu->power != SMP_POWER_ON)
+			held |= 1U << idx;
+	}
+	return held;
+}
+
 bool smp_cpu_idle(unsigned idx)
 {
 	return idx < cpu_total && smp_cpus[idx].state == SMP_ONLINE && releasable(idx);
@@ -302,6 +338,16 @@ const char *smp_state_name(enum smp_state state)
 		[SMP_TIMEOUT] = "timeout", [SMP_LOST] = "lost",     [SMP_FAULTED] = "FAILED",
 	};
 	return (unsigned)state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+}
+
+const char *smp_power_name(enum smp_power power)
+{
+	static const char *const names[] = {
+		[SMP_POWER_ON] = "on",
+		[SMP_POWER_OFF] = "off",
+		[SMP_POWER_HELD] = "held",
+	};
+	return (unsigned)power < sizeof(names) / sizeof(names[0]) ? names[power] : "?";
 }
 
 const char *smp_stage_name(uint32_t stage)

@@ -1,11 +1,8 @@
 /* PSCI 1.0 firmware: the OS's CPU_ON / CPU_OFF go through the same pen and coordinator as muster's boot. */
-#include <string.h>
 
 #include <muster/bakery.h>
-#include <muster/console.h>
 #include <muster/cpu.h>
 #include <muster/fault.h>
-#include <muster/fdt.h>
 #include <muster/layout.h>
 #include <muster/psci.h>
 #include <muster/smp.h>
@@ -69,14 +66,6 @@ static unsigned this_cpu(void)
 	return (unsigned)cpu_index_of(read_mpidr()); /* valid: start.S parks any other MPIDR */
 }
 
-bool psci_requested(const void *fdt)
-{
-	uint32_t len;
-	const char *method = fdt_find_prop((void *)fdt, "/psci", "method", &len);
-
-	return method && len == sizeof("smc") && memcmp(method, "smc", sizeof("smc")) == 0;
-}
-
 /* Everything a CPU sets up in the Secure state before it may enter the OS: done by each CPU. */
 static void prepare_cpu(unsigned idx)
 {
@@ -113,15 +102,14 @@ static void psci_cpu_start(uint32_t idx)
 	ns_enter(entry, context_id, 0, 0);
 }
 
-int psci_boot_os(uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2)
+int psci_prepare_os(bool *hyp)
 {
 	uint32_t pfr1;
 
 	__asm__ volatile("mrc p15, 0, %0, c0, c1, 1" : "=r"(pfr1)); /* ID_PFR1 */
-	if (((pfr1 >> 4) & 0xfU) == 0) {
-		con_puts("boot: this CPU has no Security Extensions: cannot be PSCI firmware\n");
-		return -1;
-	}
+	if (((pfr1 >> 4) & 0xfU) == 0)
+		return PSCI_OS_NO_SECURITY_EXTENSIONS;
+	*hyp = ((pfr1 >> 12) & 0xfU) != 0; /* the Virtualization Extensions: the OS starts in HYP */
 	for (unsigned idx = 0; idx < PLAT_MAX_CPUS; idx++) {
 		bool online = smp_online_mask() & (1U << idx);
 
@@ -130,10 +118,15 @@ int psci_boot_os(uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2)
 			.failed = idx != 0 && !online && smp_release_refusal(idx) != NULL,
 		};
 	}
+	/* cppcheck-suppress knownConditionTrueFalse ; a constant 0 where PLAT_HAS_TZASC is 0 */
+	if (plat_opt_protect_muster_memory() != 0)
+		return PSCI_OS_MEMORY_UNPROTECTED;
 	plat_ns_init();
-	con_printf("boot: PSCI 1.0 over SMC: the OS starts Non-secure in %s mode; CPUs 0x%lx wait "
-		   "for CPU_ON\n",
-		   ((pfr1 >> 12) & 0xfU) ? "HYP" : "SVC", (unsigned long)(smp_online_mask() & ~1U));
+	return PSCI_OS_READY;
+}
+
+void psci_enter_os(uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2)
+{
 	prepare_cpu(0);
 	/* From here the console belongs to the OS: the monitor prints only at SYSTEM_OFF/RESET. */
 	ns_enter(entry, r0, r1, r2);
@@ -266,14 +259,10 @@ static int32_t features(uint32_t fid)
 	}
 }
 
-/*
- * The OS is done with the machine: the console is muster's again for one summary line. It
- * prints on CPU0, the console's owner (Linux powers off and reboots from CPU0, its default
- * reboot CPU); called on another CPU the line is dropped, as console.c drops any non-owner's.
- */
+/* The OS is done with the machine: what this firmware did for it, for CPU0's console (core/). */
 static void report(const char *call)
 {
-	struct psci_stats sum = { 0 };
+	struct psci_totals sum = { 0 };
 
 	for (unsigned idx = 0; idx < PLAT_MAX_CPUS; idx++) {
 		sum.cpu_on_ok += readl(&psci_stats[idx].cpu_on_ok);
@@ -281,10 +270,7 @@ static void report(const char *call)
 		sum.cpu_off += readl(&psci_stats[idx].cpu_off);
 		sum.late_wakeups += readl(&psci_stats[idx].late_wakeups);
 	}
-	con_printf("\npsci: %s from cpu%u: %lu CPU_ON (%lu more released and failed), %lu CPU_OFF, %lu "
-		   "late wake-ups absorbed by the monitor\n",
-		   call, this_cpu(), (unsigned long)sum.cpu_on_ok, (unsigned long)sum.cpu_on_failed,
-		   (unsigned long)sum.cpu_off, (unsigned long)sum.late_wakeups);
+	psci_report_exit(call, this_cpu(), &sum);
 }
 
 int32_t psci_smc_handler(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3)

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Fetches Debian's armhf kernel (+ vexpress DTBs) and static busybox with apt, builds a tiny initramfs; cached in build/linux/.
+# Fetches Debian's armhf kernel (+ the boards' DTBs) and static busybox with apt, builds a tiny initramfs; cached in build/linux/.
 #
 # Run from anywhere, as root (or with sudo available) on Debian 12:  tools/fetch-linux.sh
 # Produces, in build/linux/:
 #   vmlinuz                      zImage of the kernel that linux-image-armmp:armhf depends on
-#   vexpress-v2p-ca9.dtb         DTBs from that kernel package
-#   vexpress-v2p-ca15-tc1.dtb
+#   <board>.dtb                  the DTBs the boards name (platform/*/platform.mk LINUX_DTB), from that
+#                                kernel package: vexpress-v2p-ca9.dtb, vexpress-v2p-ca15-tc1.dtb, ...
 #   initramfs.cpio.gz            newc cpio: /bin/busybox, /init (tests/linux/init), /proc /sys /dev, /dev/console
 #   versions.txt                 the packages and versions used
 # virt has no DTB here: QEMU generates it, per CPU count and memory size (tools/virt-dtb.sh CPUS OUT.dtb).
@@ -23,7 +23,8 @@ KROOT=$OUT/root-kernel
 BROOT=$OUT/root-busybox
 INIT=tests/linux/init
 MKCPIO=tests/linux/mkcpio.py
-DTBS=(vexpress-v2p-ca9.dtb vexpress-v2p-ca15-tc1.dtb)
+# The device trees the boards boot Linux with (platform.mk LINUX_DTB, when it names a .dtb of the package).
+mapfile -t DTBS < <(sed -n 's/^LINUX_DTB := \(.*\.dtb\)$/\1/p' platform/*/platform.mk | sort -u)
 META=linux-image-armmp:armhf
 
 say() { echo "fetch-linux: $*"; }

@@ -21,7 +21,7 @@ BOARD_MACROS = [  # read through include/muster/platform.h so defaults apply too
                 "PLAT_LINUX_INITRD_ADDR", "PLAT_LINUX_DTB_ADDR", "MUSTER_RAM_BASE", "MUSTER_RAM_SIZE",
                 "PLAT_MAX_CPUS", "PLAT_CORES_PER_CLUSTER"]
 # Board switches that may be left undefined (read as 0).
-BOARD_SWITCHES = ["PLAT_HAS_PSCI"]
+BOARD_SWITCHES = ["PLAT_HAS_PSCI", "PLAT_MUSTER_MEMORY_SECURE"]
 # The PSCI node muster's secure monitor answers (Arm DEN0022: PSCI 1.0 with the 0.2 function IDs,
 # called with SMC). Linux reads the function IDs from the standard ranges, so the psci-0.1
 # properties some device trees carry (QEMU's: cpu_on, cpu_off, ...) must not survive.
@@ -111,18 +111,59 @@ def request_psci(dst):
         run("fdtput", "-t", "s", dst, f"/cpus/{node}", "enable-method", "psci")
 
 
-def prepare_dtb(src, dst, b, bootargs, initrd_size, psci=False):
-    """Copy the DTB with what muster needs: reserved memory, room for bootargs, CPU status, initrd
-    range; with `psci`, a /psci node and enable-method for muster's PSCI, and a node per core."""
+def exclude_from_memory(dst, base, size):
+    """Cut [base, base + size) out of every /memory node's reg: some OSes ignore /memreserve/."""
+    root = run("fdtget", "-l", dst, "/").split()
+    acells = int(run("fdtget", "-t", "u", "-d", "2", dst, "/", "#address-cells").split()[0])
+    scells = int(run("fdtget", "-t", "u", "-d", "1", dst, "/", "#size-cells").split()[0])
+    end = base + size
+    for node in (n for n in root if n == "memory" or n.startswith("memory@")):
+        cells = [int(x) for x in run("fdtget", "-t", "u", dst, f"/{node}", "reg").split()]
+        step = acells + scells
+        if not cells or len(cells) % step:
+            die(f"/{node}/reg is not a list of <address size> pairs")
+        ranges = []
+        for i in range(0, len(cells), step):
+            addr = sum(c << (32 * (acells - 1 - j)) for j, c in enumerate(cells[i:i + acells]))
+            length = sum(c << (32 * (scells - 1 - j)) for j, c in enumerate(cells[i + acells:i + step]))
+            ranges.append((addr, length))
+        cut = []
+        for addr, length in ranges:
+            if addr < end and base < addr + length:
+                if addr < base:
+                    cut.append((addr, base - addr))
+                if end < addr + length:
+                    cut.append((end, addr + length - end))
+            else:
+                cut.append((addr, length))
+        if cut == ranges:
+            continue
+        out = []
+        for addr, length in cut:
+            out += [(addr >> (32 * (acells - 1 - j))) & 0xFFFFFFFF for j in range(acells)]
+            out += [(length >> (32 * (scells - 1 - j))) & 0xFFFFFFFF for j in range(scells)]
+        run("fdtput", "-t", "u", dst, f"/{node}", "reg", *map(str, out))
+        print(f"mkflash: /{node}: muster's RAM 0x{base:x}-0x{end:x} cut out of the OS's memory")
+
+
+def prepare_dtb(src, dst, b, bootargs, initrd_size, psci=False, add_cpus=False):
+    """Copy the DTB with what muster needs: muster's RAM reserved and cut out of /memory (where it
+    lies in the OS's RAM), room for bootargs, CPU status, initrd range; with `psci`, a /psci node
+    and enable-method for muster's PSCI; with `add_cpus`, a node for every core the board can have
+    (muster deletes at boot the nodes of cores the hardware does not report)."""
     dts = run("dtc", "-q", "-I", "dtb", "-O", "dts", src)
-    reserve = f"/memreserve/ 0x{b['MUSTER_RAM_BASE']:x} 0x{b['MUSTER_RAM_SIZE']:x};\n"
-    dts = re.sub(r"^/dts-v1/;\n", "/dts-v1/;\n" + reserve, dts, count=1, flags=re.M)
-    if psci:
+    # muster's RAM in the OS's memory: only /memreserve/ keeps the OS off it. In Secure-only RAM
+    # (PLAT_MUSTER_MEMORY_SECURE) the OS cannot reach it at all and it is no RAM of the OS's.
+    if not b["PLAT_MUSTER_MEMORY_SECURE"]:
+        reserve = f"/memreserve/ 0x{b['MUSTER_RAM_BASE']:x} 0x{b['MUSTER_RAM_SIZE']:x};\n"
+        dts = re.sub(r"^/dts-v1/;\n", "/dts-v1/;\n" + reserve, dts, count=1, flags=re.M)
+    if add_cpus:
         extra, added = missing_cpus_dts(src, b)
         if added:
             dts += extra
             print(f"mkflash: the device tree lists {len(cpu_nodes(src))} CPUs, the board can have "
-                  f"{b['PLAT_MAX_CPUS']}: added {added} CPU nodes (muster marks those that do not come up \"fail\")")
+                  f"{b['PLAT_MAX_CPUS']}: added {added} CPU nodes (CPU_NODES=all; muster deletes those of "
+                  f"cores that are not there and marks those that do not come up \"fail\")")
     with tempfile.NamedTemporaryFile("w", suffix=".dts", delete=False) as f:
         f.write(dts)
     run("dtc", "-q", "-I", "dts", "-O", "dtb", "-p", "4096", "-o", dst, f.name)
@@ -135,6 +176,8 @@ def prepare_dtb(src, dst, b, bootargs, initrd_size, psci=False):
         run("fdtput", "-c", dst, "/chosen")
     run("fdtput", "-t", "bx", dst, "/chosen", "bootargs",
         *[f"{x:02x}" for x in raw.ljust(BOOTARGS_DTB_ROOM, b"\0")])
+    if not b["PLAT_MUSTER_MEMORY_SECURE"]:
+        exclude_from_memory(dst, b["MUSTER_RAM_BASE"], b["MUSTER_RAM_SIZE"])
     if psci:
         request_psci(dst)
     # Every CPU node gets status = "okay", which muster rewrites to "fail" for a core that failed.
@@ -148,6 +191,66 @@ def prepare_dtb(src, dst, b, bootargs, initrd_size, psci=False):
         run("fdtput", "-t", "x", dst, "/chosen", "linux,initrd-end", f"{start + initrd_size:x}")
 
 
+def parse_module(spec):
+    """FILE@ADDR[:COMPATIBLE]: an extra image for a FIT's loadables, at its own load address; with
+    COMPATIBLE (e.g. multiboot,kernel), also a /chosen/module@ADDR node naming it, as Xen reads."""
+    m = re.fullmatch(r"(.+)@(0x[0-9a-fA-F]+|\d+)(?::([\w,.-]+))?", spec)
+    if not m:
+        die(f"module '{spec}': expected FILE@ADDR[:COMPATIBLE]")
+    path, addr, compat = m.group(1), int(m.group(2), 0), m.group(3)
+    if not os.path.isfile(path):
+        die(f"module '{spec}': no file {path}")
+    return path, addr, compat
+
+
+def add_module_nodes(dtb, modules):
+    """/chosen/module@ADDR { compatible = "multiboot,module", "<compat>"; reg = <ADDR SIZE>; } for
+    each module that names a compatible (Xen's docs/misc/arm/device-tree/booting.txt)."""
+    cells = int(run("fdtget", "-t", "u", "-d", "2", dtb, "/", "#address-cells").split()[0])
+    size_cells = int(run("fdtget", "-t", "u", "-d", "1", dtb, "/", "#size-cells").split()[0])
+    for path, addr, compat in modules:
+        if not compat:
+            continue
+        node = f"/chosen/module@{addr:x}"
+        run("fdtput", "-c", dtb, node)
+        run("fdtput", "-t", "s", dtb, node, "compatible", "multiboot,module", compat)
+        reg = ["0"] * (cells - 1) + [f"{addr:#x}"] + ["0"] * (size_cells - 1) + [f"{os.path.getsize(path):#x}"]
+        run("fdtput", "-t", "u", dtb, node, "reg", *[str(int(x, 0)) for x in reg])
+
+
+def make_fit(tmp, out, kernel, load, initrd, initrd_addr, dtb, dtb_addr, modules):
+    """A FIT (mkimage -f) with a sha256 hash per image and one configuration naming them all."""
+    def image(name, path, typ, load_addr, entry=None, os_name="linux"):
+        lines = [f"\t\t{name} {{", f'\t\t\tdata = /incbin/("{path}");', f'\t\t\ttype = "{typ}";',
+                 '\t\t\tarch = "arm";', f'\t\t\tos = "{os_name}";', '\t\t\tcompression = "none";',
+                 f"\t\t\tload = <{load_addr:#x}>;"]
+        if entry is not None:
+            lines.append(f"\t\t\tentry = <{entry:#x}>;")
+        lines += ['\t\t\thash-1 { algo = "sha256"; };', "\t\t};"]
+        return "\n".join(lines)
+    images = [image("kernel", kernel, "kernel", load, load)]
+    conf = ['\t\t\tkernel = "kernel";']
+    if initrd:
+        images.append(image("ramdisk", initrd, "ramdisk", initrd_addr))
+        conf.append('\t\t\tramdisk = "ramdisk";')
+    if dtb:
+        images.append(image("fdt", dtb, "flat_dt", dtb_addr))
+        conf.append('\t\t\tfdt = "fdt";')
+    names = []
+    for i, (path, addr, _) in enumerate(modules):
+        names.append(f"module-{i + 1}")
+        images.append(image(names[-1], os.path.abspath(path), "loadable", addr))
+    if names:
+        conf.append("\t\t\tloadables = " + ", ".join(f'"{n}"' for n in names) + ";")
+    its = ("/dts-v1/;\n/ {\n\tdescription = \"muster payload\";\n\t#address-cells = <1>;\n\timages {\n"
+           + "\n".join(images) + "\n\t};\n\tconfigurations {\n\t\tdefault = \"conf-1\";\n\t\tconf-1 {\n"
+           + "\n".join(conf) + "\n\t\t};\n\t};\n};\n")
+    path = os.path.join(tmp, "payload.its")
+    with open(path, "w") as f:
+        f.write(its)
+    run("mkimage", "-f", path, out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--board-dir", required=True)
@@ -158,6 +261,18 @@ def main():
     ap.add_argument("--kernel", help="a Linux zImage")
     ap.add_argument("--dtb")
     ap.add_argument("--initrd")
+    ap.add_argument("--fit", action="store_true",
+                    help="a FIT (mkimage -f) instead of a legacy multi-file image: each image at its "
+                         "own load address, with a sha256 hash")
+    ap.add_argument("--module", action="append", default=[], metavar="FILE@ADDR[:COMPATIBLE]",
+                    help="with --fit: an extra image loaded at ADDR (a FIT loadable); COMPATIBLE "
+                         "(multiboot,kernel / multiboot,ramdisk) also adds a /chosen/module node")
+    ap.add_argument("--add-cpu-nodes", action="store_true",
+                    help="give every core the board can have a CPU node the device tree lacks "
+                         "(make flash CPU_NODES=all); by default the user's CPU nodes are kept as they are")
+    ap.add_argument("--payload", help="a uImage or FIT made elsewhere (mkimage), written as it is")
+    ap.add_argument("--xen-bootargs", help="/chosen/xen,xen-bootargs: a hypervisor's (Xen's) own command line")
+    ap.add_argument("--dom0-bootargs", help="/chosen/xen,dom0-bootargs: the command line of Xen's dom0 kernel")
     ap.add_argument("--kernel-only", action="store_true",
                     help="a kernel image (mkimage -T kernel) with the prepared DTB appended to the zImage")
     ap.add_argument("--bootargs", default="")
@@ -196,19 +311,39 @@ def main():
                 # one ask for PSCI, and starts such a kernel the classic way (Secure SVC, no PSCI).
                 print("mkflash: KERNEL_ONLY=1: the appended device tree is left without muster's PSCI "
                       "(muster cannot read it); a multi-file image (no KERNEL_ONLY) gets PSCI")
-            prepare_dtb(a.dtb, dtb, b, a.bootargs, None, False)
+            prepare_dtb(a.dtb, dtb, b, a.bootargs, None, False, a.add_cpu_nodes)
             zimage = os.path.join(tmp, "zImage-dtb")
             with open(zimage, "wb") as f:
                 f.write(open(a.kernel, "rb").read() + open(dtb, "rb").read())
             run("mkimage", "-A", "arm", "-O", "linux", "-T", "kernel", "-C", "none",
                 "-a", f"0x{b['PLAT_LINUX_LOAD']:x}", "-e", f"0x{b['PLAT_LINUX_LOAD']:x}",
                 "-n", "linux-appended-dtb", "-d", zimage, uimg)
+        elif a.payload:
+            if a.kernel or a.standalone:
+                die("PAYLOAD= is a whole image: no KERNEL= or standalone with it")
+            uimg = a.payload
+        elif a.kernel and a.fit:
+            if not a.dtb:
+                die("a Linux payload needs DTB=...")
+            dtb = os.path.join(tmp, "board.dtb")
+            initrd_size = os.path.getsize(a.initrd) if a.initrd else None
+            prepare_dtb(a.dtb, dtb, b, a.bootargs, initrd_size, psci, a.add_cpu_nodes)
+            modules = [parse_module(m) for m in a.module]
+            add_module_nodes(dtb, modules)
+            for prop, value in (("xen,xen-bootargs", a.xen_bootargs), ("xen,dom0-bootargs", a.dom0_bootargs)):
+                if value:
+                    run("fdtput", "-t", "s", dtb, "/chosen", prop, value)
+            uimg = os.path.join(tmp, "payload.itb")
+            make_fit(tmp, uimg, os.path.abspath(a.kernel), b["PLAT_LINUX_LOAD"], a.initrd and os.path.abspath(a.initrd),
+                     b["PLAT_LINUX_INITRD_ADDR"], dtb, b["PLAT_LINUX_DTB_ADDR"], modules)
+        elif a.module:
+            die("MODULES= needs FIT=1 and a KERNEL=")
         elif a.kernel:
             if not a.dtb:
                 die("a Linux payload needs DTB=...")
             dtb = os.path.join(tmp, "board.dtb")
             initrd_size = os.path.getsize(a.initrd) if a.initrd else None
-            prepare_dtb(a.dtb, dtb, b, a.bootargs, initrd_size, psci)
+            prepare_dtb(a.dtb, dtb, b, a.bootargs, initrd_size, psci, a.add_cpu_nodes)
             parts = ":".join([a.kernel] + ([a.initrd] if a.initrd else []) + [dtb])
             run("mkimage", "-A", "arm", "-O", "linux", "-T", "multi", "-C", "none",
                 "-a", f"0x{b['PLAT_LINUX_LOAD']:x}", "-e", f"0x{b['PLAT_LINUX_LOAD']:x}",
@@ -226,7 +361,8 @@ def main():
                 die(f"the payload is {len(payload)} bytes; the flash holds {b['MUSTER_PAYLOAD_MAX']}")
             off = b["MUSTER_PAYLOAD_ADDR"] - base
             image[off:off + len(payload)] = payload
-            shutil.copy(uimg, os.path.splitext(a.out)[0] + ".uimg")
+            if uimg != a.payload:
+                shutil.copy(uimg, os.path.splitext(a.out)[0] + (".itb" if a.fit else ".uimg"))
     with open(a.out, "wb") as f:
         f.write(image)
     print(f"mkflash: {a.out}: muster {len(muster)} B at 0x0, settings at 0x{b['MUSTER_SETTINGS_ADDR']:x}"

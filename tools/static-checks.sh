@@ -35,20 +35,30 @@ else result "release build refuses FAULT=" 0; fi
 
 # 4. Every fault kind builds warning-free (-Werror).
 ok=0
-for kind in never delay abort hang spurious-sev no-wake late-wake; do
+for kind in $(sed -n 's/^FAULT_KINDS := //p' Makefile); do # every kind the Makefile knows
 	make -s --no-print-directory FAULT=$kind BUILD=build/check-fault-$kind >/dev/null || ok=1
 done
 result "fault builds compile with -Werror" $ok
 
 # 5. cppcheck and 6. clang-tidy (settings in .clang-tidy), per board with its own constants.
+# cppcheck >= 2.11 limits its analysis of branches unless asked for --check-level=exhaustive (2.10
+# has no such option). Its "information" lines (e.g. "Limiting analysis of branches") describe the
+# analysis, not the code: they do not fail the check; every other severity does.
+CPPCHECK_LEVEL=""
+cppcheck --check-level=exhaustive --version >/dev/null 2>&1 && CPPCHECK_LEVEL=--check-level=exhaustive
 for plat in $PLATFORMS; do
 	# The PSCI test payload exists only for boards that offer PSCI.
 	payloads=payload/demo
 	grep -qE '^#define PLAT_HAS_PSCI 1' platform/"$plat"/board.h && payloads="$payloads payload/psci-test"
-	cppcheck -q --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 \
-		--inline-suppr --suppress=missingIncludeSystem -Iinclude -Iplatform/"$plat" $FAULT_DEFS \
-		boot smp core $payloads platform/"$plat" platform/common
-	result "cppcheck $plat" $?
+	out=$(cppcheck -q --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 \
+		--inline-suppr --suppress=missingIncludeSystem $CPPCHECK_LEVEL -Iinclude -Iplatform/"$plat" \
+		$FAULT_DEFS boot smp core $payloads platform/"$plat" platform/common 2>&1)
+	rc=$?
+	[ -n "$out" ] && echo "$out"
+	# A non-zero status with nothing but information lines passes; a failure to run does not.
+	if [ "$rc" -ne 0 ] && echo "$out" | grep -q ': information: ' &&
+		! echo "$out" | grep -qE ': (error|warning|style|performance|portability): '; then rc=0; fi
+	result "cppcheck $plat" $rc
 	cpu=$(sed -n 's/.*-mcpu=\([a-z0-9-]*\).*/\1/p' platform/"$plat"/platform.mk | head -n 1)
 	ok=0
 	for f in smp/*.c core/*.c $(for d in $payloads; do echo "$d"/*.c; done) platform/"$plat"/*.c platform/common/*.c; do

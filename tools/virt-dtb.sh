@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The device tree of QEMU's `-M virt,secure=on` machine as muster runs it, for `make flash DTB=...`.
+# The device tree of QEMU's virt machine as muster runs it (platform.mk's QEMU_MACHINE), for `make flash DTB=...`.
 #
 # Usage: tools/virt-dtb.sh CPUS OUT.dtb [MEM]      (MEM: QEMU -m, default 128M as platform/virt/platform.mk)
 #
@@ -27,11 +27,15 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Any file loaded as firmware makes QEMU describe the firmware-booted machine; it never runs.
 printf '\0\0\0\0' >"$tmp/firmware.bin"
-"$qemu" -M "virt,secure=on,dumpdtb=$tmp/virt.dtb" -cpu cortex-a15 -smp "$cpus" -m "$mem" \
+# The machine exactly as platform/virt/platform.mk runs it (virtualization=on adds the GIC's
+# hypervisor regions, which Xen needs).
+machine=$(make -s --no-print-directory -C "$(dirname "$0")/.." PLATFORM=virt print-qemu | sed -n 's/^QEMU_MACHINE=//p')
+[[ -n $machine ]] || die "no QEMU_MACHINE for virt (make PLATFORM=virt print-qemu)"
+"$qemu" -M "$machine,dumpdtb=$tmp/virt.dtb" -cpu cortex-a15 -smp "$cpus" -m "$mem" \
 	-nic none -display none -bios "$tmp/firmware.bin" >"$tmp/log" 2>&1 ||
 	die "$qemu failed: $(cat "$tmp/log")"
 [[ -s $tmp/virt.dtb ]] || die "QEMU wrote no device tree: $(cat "$tmp/log")"
 mkdir -p "$(dirname "$out")"
 cp "$tmp/virt.dtb" "$out.tmp"
 mv -f "$out.tmp" "$out"
-echo "virt-dtb: $out: QEMU virt,secure=on, $cpus CPUs, -m $mem"
+echo "virt-dtb: $out: QEMU $machine, $cpus CPUs, -m $mem"

@@ -7,7 +7,8 @@
 /* Verify and start the payload; returns -1 (reason printed) if it refuses, 0 if a payload returned. */
 int boot_payload(const struct settings *s);
 
-/* Move every online secondary into the board's Linux SMP pen. */
+/* Hand every online secondary over for Linux: into the board's Linux SMP pen, or held in reset
+ * where Linux starts the cores itself (PLAT_LINUX_STARTS_CORES). */
 int linux_handoff_secondaries(void);
 
 #endif

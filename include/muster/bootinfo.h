@@ -15,6 +15,12 @@
  * access is Device-type: a misaligned one faults on Cortex-A7/A15 (UNPREDICTABLE on the A9), so a
  * payload and the libraries it links must not make one until it maps RAM Normal (docs/porting.md). It may call these services (they run on CPU0 only), and it starts code
  * on the secondaries through their mailbox slots (include/muster/mailbox.h), then wake_cpu().
+ *
+ * Such a payload runs in the Secure state, so it reaches the slots wherever the board keeps
+ * muster's RAM, Secure-only RAM included. The mailbox ABI is for boards without PSCI and
+ * for Secure payloads like this one: a Non-secure OS starts and stops secondaries through PSCI
+ * (CPU_ON, CPU_OFF; docs/psci.md), and where muster's memory is Secure-only it cannot even read
+ * the slots.
  */
 struct muster_bootinfo {
 	uint32_t magic;

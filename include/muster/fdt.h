@@ -30,4 +30,16 @@ int fdt_set_string_inplace(void *fdt, const char *path, const char *prop, const 
 int fdt_for_each_cpu(void *fdt, void (*fn)(uint32_t reg, char *status, uint32_t status_len, void *ctx),
 		     void *ctx);
 
+/*
+ * Delete in place (overwrite with FDT_NOP) every /cpus/cpu@* node for which drop(reg) is true, and
+ * each /cpus/cpu-map node whose "cpu" names a deleted node. Returns the number of CPU nodes deleted.
+ */
+int fdt_drop_cpus(void *fdt, int (*drop)(uint32_t reg, void *ctx), void *ctx);
+
+/*
+ * For each child node of the node at absolute `path` ("/images"), call fn(its name). Returns the
+ * number of children seen (0 when the node is absent).
+ */
+int fdt_for_each_child(void *fdt, const char *path, void (*fn)(const char *name, void *ctx), void *ctx);
+
 #endif

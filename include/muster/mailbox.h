@@ -4,8 +4,8 @@
 
 /*
  * One slot per CPU, two cache lines each. The command line is written only by the releaser
- * (muster's coordinator, or later a payload); the status line only by the CPU that owns the
- * slot. Keeping the two writers on separate lines means a CPU that runs with its data cache on
+ * (muster's coordinator, or later a Secure payload: a Non-secure OS uses PSCI instead, see
+ * bootinfo.h); the status line only by the CPU that owns the slot. Keeping the two writers on separate lines means a CPU that runs with its data cache on
  * can clean or invalidate its own line without ever overwriting the other writer's words.
  * Offsets are given as numbers too, for assembly and for payloads written in other languages.
  */

@@ -18,8 +18,9 @@
 #error "board.h must define PLAT_NAME, PLAT_MAX_CPUS and PLAT_CORES_PER_CLUSTER"
 #endif
 #if !defined(MUSTER_FLASH_BASE) || !defined(MUSTER_FLASH_SIZE) || !defined(MUSTER_RAM_BASE) ||    \
-	!defined(MUSTER_RAM_SIZE) || !defined(PLAT_RAM_BASE) || !defined(PLAT_RAM_SIZE)
-#error "board.h must define the flash and RAM windows (MUSTER_FLASH_*, MUSTER_RAM_*, PLAT_RAM_*)"
+	!defined(MUSTER_RAM_SIZE) || !defined(PLAT_RAM_BASE) || !defined(PLAT_RAM_SIZE) ||             \
+	!defined(PLAT_FLASH_BASE) || !defined(PLAT_FLASH_SIZE)
+#error "board.h must define muster's windows (MUSTER_FLASH_*, MUSTER_RAM_*), the payload RAM (PLAT_RAM_*) and the flash image's window (PLAT_FLASH_*)"
 #endif
 #if !defined(PLAT_COUNTER_HZ)
 #error "board.h must define PLAT_COUNTER_HZ, the rate of plat_counter()"
@@ -29,9 +30,31 @@
 #endif
 
 /*
- * Optional constants: a board may place these itself; otherwise the settings record takes the
- * flash block after muster's window, the payload the rest of the flash, and payloads go to fixed
- * offsets from the RAM base (the same numbers tools/mkflash.py reads from board.h).
+ * The flash image, as tools/mkflash.py writes it and muster reads it at PLAT_FLASH_BASE (NOR
+ * flash at the reset address, or a window in RAM that a loader fills). One layout for every
+ * board, defined here only: mkflash.py and `make print-qemu` (the tests) read these macros.
+ *   +0        muster.bin (it runs in place at MUSTER_FLASH_BASE, or a loader copies it there)
+ *   +256 KiB  the settings record (include/muster/settings.h), one 256 KiB erase block
+ *   +512 KiB  the payload: a uImage made by mkimage, up to the end of PLAT_FLASH_SIZE
+ */
+#if defined(MUSTER_SETTINGS_ADDR) || defined(MUSTER_PAYLOAD_ADDR) || defined(MUSTER_PAYLOAD_MAX)
+#error "the flash image's layout is generic (platform.h): board.h gives PLAT_FLASH_BASE/SIZE only"
+#endif
+#define MUSTER_SETTINGS_OFFSET 0x00040000
+#define MUSTER_PAYLOAD_OFFSET 0x00080000
+#define MUSTER_SETTINGS_ADDR (PLAT_FLASH_BASE + MUSTER_SETTINGS_OFFSET)
+#define MUSTER_PAYLOAD_ADDR (PLAT_FLASH_BASE + MUSTER_PAYLOAD_OFFSET)
+#define MUSTER_PAYLOAD_MAX (PLAT_FLASH_SIZE - MUSTER_PAYLOAD_OFFSET)
+#if MUSTER_FLASH_SIZE > MUSTER_SETTINGS_OFFSET
+#error "muster.bin sits at the flash image's start, before the settings: MUSTER_FLASH_SIZE <= 256 KiB"
+#endif
+#if PLAT_FLASH_SIZE <= MUSTER_PAYLOAD_OFFSET
+#error "PLAT_FLASH_SIZE leaves no room for a payload"
+#endif
+
+/*
+ * Optional constants: a board may set these itself; otherwise payloads go to fixed offsets from
+ * the RAM base (the same numbers tools/mkflash.py reads through this header).
  */
 #ifndef PLAT_HAS_PSCI
 #define PLAT_HAS_PSCI 0 /* no Secure monitor: payloads run in the Secure state */
@@ -39,14 +62,42 @@
 #ifndef PLAT_HAS_LINUX_SMP_PEN
 #define PLAT_HAS_LINUX_SMP_PEN 0 /* no board protocol: Linux gets CPU0 only */
 #endif
-#ifndef MUSTER_SETTINGS_ADDR
-#define MUSTER_SETTINGS_ADDR (MUSTER_FLASH_BASE + MUSTER_FLASH_SIZE)
+/*
+ * PLAT_LINUX_STARTS_CORES 1: Linux starts the secondaries itself, from reset, through the board's
+ * power controller (its own SMP code for the SoC): muster holds every online secondary in reset
+ * before it starts Linux (PLAT_HAS_CPU_POWER boards only).
+ */
+#ifndef PLAT_LINUX_STARTS_CORES
+#define PLAT_LINUX_STARTS_CORES 0
 #endif
-#ifndef MUSTER_PAYLOAD_ADDR
-#define MUSTER_PAYLOAD_ADDR (MUSTER_SETTINGS_ADDR + MUSTER_FLASH_SIZE)
+#if PLAT_LINUX_STARTS_CORES && !PLAT_HAS_CPU_POWER
+#error "PLAT_LINUX_STARTS_CORES needs PLAT_HAS_CPU_POWER: muster holds the cores through its hooks"
 #endif
-#ifndef MUSTER_PAYLOAD_MAX
-#define MUSTER_PAYLOAD_MAX (PLAT_FLASH_BASE + PLAT_FLASH_SIZE - MUSTER_PAYLOAD_ADDR)
+/*
+ * Where the Non-secure world cannot reach muster (what a PSCI board's OS could otherwise write
+ * to hang the monitor or take over its control flow: stacks, .data/.bss, the PSCI state, the
+ * lock, the mailbox, and the code in flash). One of:
+ *   PLAT_MUSTER_MEMORY_SECURE 1: the memory map itself is Secure-only there: MUSTER_RAM_* lies
+ *     in Secure-only RAM, PLAT_SECURE_RAM_BASE/SIZE, and muster's flash window is Secure-only;
+ *   PLAT_HAS_TZASC 1: the board's TrustZone address-space controller makes it so, programmed by
+ *     plat_protect_muster_memory() (optional hook, below) before the first Non-secure entry;
+ *   neither: muster's memory is ordinary Non-secure memory, kept from the OS by /memreserve/
+ *     only, and the banner says so (docs/psci.md, "The Secure/Non-secure boundary").
+ */
+#ifndef PLAT_MUSTER_MEMORY_SECURE
+#define PLAT_MUSTER_MEMORY_SECURE 0
+#endif
+#ifndef PLAT_HAS_TZASC
+#define PLAT_HAS_TZASC 0
+#endif
+#if PLAT_MUSTER_MEMORY_SECURE
+#if !defined(PLAT_SECURE_RAM_BASE) || !defined(PLAT_SECURE_RAM_SIZE)
+#error "PLAT_MUSTER_MEMORY_SECURE needs PLAT_SECURE_RAM_BASE and PLAT_SECURE_RAM_SIZE (the Secure-only RAM)"
+#endif
+#if MUSTER_RAM_BASE < PLAT_SECURE_RAM_BASE ||                                                     \
+	MUSTER_RAM_BASE + MUSTER_RAM_SIZE > PLAT_SECURE_RAM_BASE + PLAT_SECURE_RAM_SIZE
+#error "PLAT_MUSTER_MEMORY_SECURE: MUSTER_RAM_* must lie inside PLAT_SECURE_RAM_*"
+#endif
 #endif
 #ifndef PLAT_PAYLOAD_LOAD
 #define PLAT_PAYLOAD_LOAD (PLAT_RAM_BASE + 0x00100000)
@@ -87,16 +138,28 @@ uint32_t plat_counter(void);
 /* Number of cores the hardware reports (e.g. the SCU's CPU count), at most PLAT_MAX_CPUS. */
 unsigned plat_cpu_count(void);
 
-/* CPU0, before the first release: the interrupt controller's shared half (distributor). */
+/*
+ * CPU0, before the first release: the interrupt controller's shared half (distributor), and
+ * nothing left active on CPU0's own interface (see plat_secondary_init).
+ */
 void plat_smp_init(void);
 
-/* A secondary, in its pen before it sleeps: its private half of the interrupt controller. */
+/*
+ * A secondary, in its pen before it sleeps: its private half of the interrupt controller, with
+ * nothing left active from before the reset. A reset does not always clear it (QEMU's GIC keeps
+ * the active priorities; an OS stopped in an interrupt handler left one), and an interrupt still
+ * active masks every interrupt of its priority or lower on that CPU for the next OS.
+ */
 void plat_secondary_init(void);
 
 /* Wake CPU idx from WFI (an SGI). Called after DSB + SEV by the releaser. */
 void plat_wake_cpu(unsigned idx);
 
-/* Sleep until an interrupt or event, then acknowledge whatever woke us. Wake-ups may be spurious. */
+/*
+ * Sleep until an interrupt or event, then acknowledge whatever woke us. Wake-ups may be spurious.
+ * It completes what it acknowledged and leaves nothing active (an earlier OS's interrupt that its
+ * acknowledge brings back included): the CPU is muster's alone while it is parked.
+ */
 void plat_cpu_idle(void);
 
 /* Power the machine off (QEMU exits) / reset it; if the board cannot, halt CPU0 forever. */
@@ -116,6 +179,17 @@ int plat_cpu_hold_in_reset(unsigned idx);
 void plat_linux_smp_prepare(void);
 /* The entry a secondary is released to before Linux starts; runs from RAM, never returns. */
 void plat_linux_secondary_pen(uint32_t arg) __attribute__((noreturn));
+#endif
+
+#if PLAT_HAS_TZASC
+/*
+ * CPU0, once, before the first Non-secure entry (the secondaries are parked in muster's pen and
+ * keep using their slots: Secure accesses stay allowed): program the board's TrustZone
+ * address-space controller so that MUSTER_RAM_* (and muster's flash window, if the controller
+ * covers it) refuses every Non-secure access, ideally with an error response (an external abort
+ * in the OS) rather than read-as-zero. 0 when done; otherwise muster starts no Non-secure OS.
+ */
+int plat_protect_muster_memory(void);
 #endif
 
 #if PLAT_HAS_PSCI
@@ -141,6 +215,15 @@ static inline int plat_opt_cpu_power_on(unsigned idx)
 #else
 	(void)idx;
 	return 0; /* cores leave reset with CPU0 and wait in the pen */
+#endif
+}
+
+static inline int plat_opt_protect_muster_memory(void)
+{
+#if PLAT_HAS_TZASC
+	return plat_protect_muster_memory();
+#else
+	return 0; /* Secure-only by the memory map, or not protected at all (the banner says which) */
 #endif
 }
 

@@ -49,14 +49,41 @@ int32_t psci_smc_handler(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3);
 /* A late muster wake-up (Secure interrupt) taken to the monitor while the OS ran. */
 void psci_monitor_fiq(void);
 
+/* ---- the firmware (smp/psci.c): no console, no device tree ----------------------------- */
+
+#define PSCI_OS_READY 0
+#define PSCI_OS_NO_SECURITY_EXTENSIONS 1 /* this CPU cannot enter the Non-secure state */
+#define PSCI_OS_MEMORY_UNPROTECTED 2     /* the TrustZone controller refused to protect muster */
+/*
+ * CPU0: become the OS's PSCI firmware: every CPU's PSCI state (the online secondaries OFF, parked
+ * in muster's pen until CPU_ON), muster's memory protected where the board can, the interrupt
+ * controller's shared half Non-secure. PSCI_OS_READY, or why not; *hyp: the OS starts in HYP.
+ */
+int psci_prepare_os(bool *hyp);
+/* CPU0, after psci_prepare_os said ready: enter the OS Non-secure at `entry` with r0-r2. */
+void psci_enter_os(uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2) __attribute__((noreturn));
+
+/* What the firmware did for the OS, summed over the CPUs when it powers off or resets. */
+struct psci_totals {
+	uint32_t cpu_on_ok;     /* CPU_ONs that succeeded */
+	uint32_t cpu_on_failed; /* ... that failed after a release (INTERNAL_FAILURE) */
+	uint32_t cpu_off;       /* CPU_OFFs */
+	uint32_t late_wakeups;  /* muster wake-ups that reached a CPU in the OS (monitor FIQs) */
+};
+
+/* ---- CPU0's side (core/psci_os.c): the device tree and the console ------------------- */
+
+/* CPU0, after the banner: one line saying whether the Non-secure world can reach muster's memory. */
+void psci_print_boundary(void);
 /* True when the device tree asks for PSCI over SMC (a /psci node with method "smc"). */
 bool psci_requested(const void *fdt);
 /*
- * CPU0: become the OS's PSCI firmware and start it in the Non-secure state at `entry` with
- * r0-r2 as given. The online secondaries stay parked in muster's pen, OFF, until CPU_ON.
- * Returns (with a message printed) only if this CPU cannot enter the Non-secure state.
+ * CPU0: psci_prepare_os, then the OS at `entry` with r0-r2 (psci_enter_os). Returns (with a
+ * message printed) only if muster cannot be the OS's firmware on this CPU and board.
  */
 int psci_boot_os(uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2);
+/* Called by the firmware at SYSTEM_OFF / SYSTEM_RESET: its one summary line (CPU0 prints it). */
+void psci_report_exit(const char *call, unsigned cpu, const struct psci_totals *totals);
 
 /* boot/monitor.S */
 void monitor_install(uint32_t stack_top);

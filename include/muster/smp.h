@@ -46,15 +46,29 @@ enum smp_state {
 	SMP_FAULTED,  /* took an exception while handling our command */
 };
 
+/*
+ * What the coordinator knows of a core's power: the one record of it (boards keep none). On a
+ * board without a power controller every core leaves reset with CPU0 and is SMP_POWER_ON for
+ * good. With PLAT_HAS_CPU_POWER only CPU0 leaves reset: the others are SMP_POWER_OFF until their
+ * first release. The hooks are called only where they mean something: plat_cpu_power_on for a
+ * core that is OFF or HELD, plat_cpu_hold_in_reset for one that is ON (include/muster/platform.h).
+ */
+enum smp_power {
+	SMP_POWER_ON,   /* may be running: left reset with CPU0, was started, or a hold was not confirmed */
+	SMP_POWER_OFF,  /* never started this boot: it has run no instruction since the board's reset */
+	SMP_POWER_HELD, /* stopped by a confirmed plat_cpu_hold_in_reset; restarts from its reset vector */
+};
+
 struct smp_cpu {
 	enum smp_state state;
+	enum smp_power power;
 	uint32_t mpidr;        /* as expected from the index; the CPU's own read is in the slot */
 	uint32_t gen;          /* last generation released */
 	uint32_t epoch;        /* the boot epoch last addressed */
 	uint64_t released_at;  /* us */
 	uint32_t latency_us;   /* release to acknowledgment (ONLINE) */
 	uint32_t retries;      /* releases after a timeout */
-	bool held_in_reset;    /* abandoned and, where the board can, held in reset */
+	bool start_unconfirmed; /* the board did not confirm its last plat_cpu_power_on */
 	uint32_t boot_cmd_epoch; /* the epoch the slot's command named when smp_init found it ... */
 	bool boot_cmd_valid;     /* ... if it held a valid command then: a previous boot's release */
 };
@@ -80,6 +94,13 @@ uint32_t smp_release(uint32_t mask, uint32_t entry, uint32_t arg);
 /* NULL when CPU idx may be released now; otherwise why not, as a phrase ("is still running..."). */
 const char *smp_release_refusal(unsigned idx);
 
+/*
+ * Hold in reset every CPU of `mask` that is parked (PLAT_HAS_CPU_POWER boards: plat_cpu_hold_in_reset,
+ * confirmed); one never started or already held counts as held. A CPU running an entry, or lost,
+ * is left alone: it may be touching shared state. Returns the mask of CPUs now in reset. CPU0 only.
+ */
+uint32_t smp_hold(uint32_t mask);
+
 /* True when `idx` is online and parked again (its last entry returned), ready for more work. */
 bool smp_cpu_idle(unsigned idx);
 uint32_t smp_online_mask(void);
@@ -88,15 +109,8 @@ uint32_t smp_timed_out_mask(void);
 /* After a payload has used the mailboxes itself: adopt the generation each parked CPU last handled. */
 void smp_resync(void);
 
-/* Watch abandoned CPUs for `ms`: report each that arrives late, and that it stayed parked. */
-void smp_watch_abandoned(uint32_t ms);
-
-/* Print one line per CPU and `smp: N of M CPUs online`; returns N. */
-unsigned smp_report(void);
-/* Print CPU idx's line of that report. */
-void smp_report_cpu(unsigned idx);
-
 const char *smp_state_name(enum smp_state state);
+const char *smp_power_name(enum smp_power power);
 const char *smp_stage_name(uint32_t stage);
 const char *smp_fault_name(uint32_t fault);
 

@@ -2,7 +2,7 @@
 #ifndef PSCI_TEST_H
 #define PSCI_TEST_H
 
-#include <board.h>
+#include <muster/platform.h> /* board.h plus the defaults of its optional constants */
 
 /* One stack per CPU, indexed by MPIDR Aff0 (every PSCI board here is one cluster). */
 #define PT_MAX_CPUS PLAT_MAX_CPUS
@@ -21,6 +21,22 @@
 #define PSCI_SYSTEM_RESET 0x84000009
 #define PSCI_FEATURES 0x8400000a
 #define PSCI_CPU_ON_64 0xc4000003 /* the SMC64 form: not callable from AArch32 */
+/* PSCI 1.1 functions that, where a firmware has them, suspend or end the caller or the system. */
+#define PSCI_CPU_FREEZE 0x8400000b
+#define PSCI_CPU_DEFAULT_SUSPEND 0x8400000c
+#define PSCI_SYSTEM_SUSPEND 0x8400000e
+#define PSCI_SYSTEM_RESET2 0x84000012
+#define PSCI_SMC64 0x40000000 /* the bit that makes an SMC32 PSCI ID its SMC64 form */
+/* The PSCI IDs (DEN0022 5.1.1): 0x84000000-0x8400001f, SMC64 0xc4000000-0xc400001f. */
+#define PSCI_ID_COUNT 32
+
+/* SMC Calling Convention architecture calls (Arm DEN0028: SMCCC 1.1 and later). */
+#define SMCCC_VERSION 0x80000000
+#define SMCCC_ARCH_FEATURES 0x80000001
+#define SMCCC_ARCH_SOC_ID 0x80000002
+#define SMCCC_ARCH_WORKAROUND_3 0x80003fff
+#define SMCCC_ARCH_WORKAROUND_2 0x80007fff
+#define SMCCC_ARCH_WORKAROUND_1 0x80008000
 
 /* CPSR fields (Arm DDI 0406C B1.3.3). */
 #define PT_MODE_MASK 0x1f

@@ -28,9 +28,11 @@ SECTIONS
 	}
 	__payload_end = .;
 }
+payload_end = __payload_end; /* the same, under a name C may declare (psci-test.c, the fill) */
 
 ASSERT(_start == PLAT_LINUX_LOAD, "the entry must be the load address, as for a Linux image")
-ASSERT(__payload_end <= MUSTER_RAM_BASE, "the payload would overlap muster's memory")
+ASSERT(__payload_end <= MUSTER_RAM_BASE || _start >= MUSTER_RAM_BASE + MUSTER_RAM_SIZE,
+       "the payload would overlap muster's memory")
 ASSERT(__payload_end <= PLAT_LINUX_INITRD_ADDR, "the payload would overlap the initrd area")
 ASSERT(__payload_end <= PLAT_LINUX_DTB_ADDR, "the payload would overlap the device tree muster loads")
 ASSERT(__bss_start % 4 == 0 && __bss_end % 4 == 0, "word-wise .bss clearing")

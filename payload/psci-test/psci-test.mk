@@ -2,6 +2,9 @@
 # `make psci-test`: $(BUILD)/flash-psci-test.img, muster plus the payload as a Linux multi-file
 # image with tests/psci/$(PLATFORM).dts, and psci-test.elf. PSCI_CONDUIT=hvc: the ELF alone,
 # calling through HVC, for QEMU's built-in PSCI (a machine without EL3, -kernel psci-test.elf).
+# Beside it, flash-psci-test-<mode>.img for each of PSCI_TEST_MODES: the same payload, attacking
+# the firmware from the Non-secure world, with "psci-test=<mode> $(PSCI_TEST_ARGS)" as its
+# /chosen/bootargs (payload/psci-test/psci-test.c, "modes"; e.g. PSCI_TEST_ARGS=psci-test.seed=7).
 
 PSCI_CONDUIT ?= smc
 ifeq ($(filter $(PSCI_CONDUIT),smc hvc),)
@@ -14,10 +17,14 @@ PSCI_TEST_DTS := tests/psci/$(PLATFORM).dts
 
 .PHONY: psci-test
 
+PSCI_TEST_MODES := fill secure-access fuzz
+PSCI_TEST_ARGS ?=
+
 ifeq ($(PSCI_CONDUIT),hvc)
 psci-test: $(BUILD)/psci-test.elf
 else
-psci-test: $(BUILD)/flash-psci-test.img $(BUILD)/psci-test.elf
+psci-test: $(BUILD)/flash-psci-test.img $(BUILD)/psci-test.elf \
+	$(foreach m,$(PSCI_TEST_MODES),$(BUILD)/flash-psci-test-$(m).img)
 endif
 
 # The conduit is part of the objects' flags: switching it rebuilds them. Every object waits for
@@ -51,6 +58,16 @@ $(BUILD)/psci-test.dtb: $(wildcard $(PSCI_TEST_DTS)) | deps
 $(BUILD)/flash-psci-test.img: $(BUILD)/muster.bin $(BUILD)/psci-test.bin $(BUILD)/psci-test.dtb \
 		tools/mkflash.py $(BUILD)/mkflash-args
 	$(MKFLASH) --muster $(BUILD)/muster.bin --out $@ --bootargs "" \
+		--kernel $(BUILD)/psci-test.bin --dtb $(BUILD)/psci-test.dtb
+
+# The mode images are rewritten when PSCI_TEST_ARGS changes.
+$(BUILD)/psci-test.args: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PSCI_TEST_ARGS)' | cmp -s - $@ || echo '$(PSCI_TEST_ARGS)' > $@
+
+$(BUILD)/flash-psci-test-%.img: $(BUILD)/muster.bin $(BUILD)/psci-test.bin $(BUILD)/psci-test.dtb \
+		tools/mkflash.py $(BUILD)/mkflash-args $(BUILD)/psci-test.args
+	$(MKFLASH) --muster $(BUILD)/muster.bin --out $@ --bootargs "$(strip psci-test=$* $(PSCI_TEST_ARGS))" \
 		--kernel $(BUILD)/psci-test.bin --dtb $(BUILD)/psci-test.dtb
 
 -include $(PSCI_TEST_OBJS:.o=.d) $(BUILD)/psci-test.ld.d

@@ -166,9 +166,102 @@ FUNC(psci_preserve_probe)
 	pop	{r4-r11, pc}
 ENDFUNC(psci_preserve_probe)
 
+/*
+ * smc_checked: one call through the conduit, any CPU, with r4-r12 and lr holding known patterns,
+ * to see what the callee hands back and what it leaves alone (SMCCC: r4-r14 preserved).
+ * In: r0 = &in[4] {function ID, a1, a2, a3}, r1 = &out[4] (r0-r3 after the call).
+ * Out: out[] written; r0 = mask of the registers the call changed (bit n = rn: r4-r12, 13 = sp,
+ * 14 = lr). sp survives the call in TPIDRPRW (this CPU's Non-secure PL1 scratch register, which
+ * nothing else here uses), so no register is trusted to come back intact.
+ * Clobbers: r1-r3, r12.
+ */
+FUNC(smc_checked)
+	push	{r4-r11, lr}
+	push	{r1}				@ &out, reloaded from the stack after the call
+	mcr	p15, 0, sp, c13, c0, 4		@ TPIDRPRW = sp
+	ldm	r0, {r0-r3}
+	.irp	n, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14
+	ldr	r\n, =PATTERN(\n)
+	.endr
+	CONDUIT	#0
+	mcr	p15, 0, r0, c13, c0, 2		@ TPIDRURW = the result r0, while r0 restores sp
+	mrc	p15, 0, r0, c13, c0, 4
+	cmp	r0, sp
+	mov	sp, r0				@ our frame again, whatever the call did to sp
+	movne	r0, #(1 << 13)
+	moveq	r0, #0
+	push	{r1-r3}
+	.irp	n, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14
+	ldr	r1, =PATTERN(\n)
+	cmp	r\n, r1
+	orrne	r0, r0, #(1 << \n)
+	.endr
+	pop	{r1-r3}
+	ldr	r12, [sp]			@ &out
+	mrc	p15, 0, r4, c13, c0, 2		@ the call's r0
+	str	r4, [r12]
+	str	r1, [r12, #4]
+	str	r2, [r12, #8]
+	str	r3, [r12, #12]
+	add	sp, sp, #4
+	pop	{r4-r11, pc}
+ENDFUNC(smc_checked)
+
+/*
+ * probe_read, probe_write: one word access that may take a data abort, for the Secure-memory
+ * check. The boot CPU only, while no other CPU of ours runs: the abort handler (vec_dabt)
+ * recognises a probe by probe_armed alone.
+ * In: r0 = word-aligned address; probe_read: r1 = where to store the word read; probe_write:
+ * r1 = the word to store. Out: r0 = 0 if the access completed, 1 if it took a data abort,
+ * synchronous or asynchronous (CPSR.A is opened after the access, so a pending asynchronous
+ * abort, as silicon often reports a refused write, is taken inside the probe); then
+ * probe_dfsr and probe_dfar hold DFSR and DFAR. Clobbers: r1-r3.
+ */
+FUNC(probe_read)
+	ldr	r3, =probe_armed
+	mov	r2, #1
+	str	r2, [r3]
+	dsb					@ armed before the access that may abort
+	ldr	r2, [r0]
+	str	r2, [r1]
+	b	probe_settle
+ENDFUNC(probe_read)
+
+FUNC(probe_write)
+	ldr	r3, =probe_armed
+	mov	r2, #1
+	str	r2, [r3]
+	dsb					@ armed before the access that may abort
+	str	r1, [r0]
+	b	probe_settle
+ENDFUNC(probe_write)
+
+/*
+ * probe_settle: the probes' common tail. In: r3 = &probe_armed. Out: r0 = 0, or 1 from the abort
+ * handler, which resumes at probe_done with r3 = &probe_armed. Clobbers: r2.
+ */
+LOCAL_FUNC(probe_settle)
+	dsb					@ the access completes: an external abort on it is now taken or pending
+	cpsie	a				@ a pending asynchronous abort is taken here...
+	isb					@ ...before this point
+	mov	r0, #0
+probe_done:
+	cpsid	a				@ closed again, also after an abort taken while it was open
+	mov	r2, #0
+	str	r2, [r3]			@ disarmed
+	bx	lr
+ENDFUNC(probe_settle)
+
 	.bss
 	.balign 4
 probe_sp:
+	.space	4
+probe_armed:
+	.space	4
+	.global	probe_dfsr, probe_dfar
+probe_dfsr:
+	.space	4
+probe_dfar:
 	.space	4
 
 /*
@@ -200,8 +293,28 @@ vec_pabt:
 	mov	r0, #3
 	b	exception_common
 vec_dabt:
-	mov	r0, #4
-	b	exception_common
+	/*
+	 * A data abort. During a probe: record DFSR and DFAR and resume the probe with r0 = 1.
+	 * Otherwise a failure like any other exception. In: Abort mode. Clobbers: r0, r2, r3 (the
+	 * probe's contract) and sp_abt, which is no stack here: it holds r3 for a moment.
+	 */
+	mov	sp, r3
+	ldr	r3, =probe_armed
+	ldr	r3, [r3]
+	cmp	r3, #0
+	mov	r3, sp
+	moveq	r0, #4
+	beq	exception_common
+	mrc	p15, 0, r2, c5, c0, 0		@ DFSR
+	ldr	r3, =probe_dfsr
+	str	r2, [r3]
+	mrc	p15, 0, r2, c6, c0, 0		@ DFAR
+	ldr	r3, =probe_dfar
+	str	r2, [r3]
+	ldr	r3, =probe_armed
+	mov	r0, #1
+	ldr	lr, =probe_done
+	movs	pc, lr				@ back into the probe, in its mode: CPSR from SPSR_abt
 vec_hyp:
 	mov	r0, #5
 	b	exception_common

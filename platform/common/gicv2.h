@@ -5,9 +5,18 @@
 #include <stdint.h>
 
 void gic_dist_enable(uintptr_t gicd);
+/*
+ * Leave nothing active on this CPU's interface, as the architecture's reset would: a reset does
+ * not always do it (QEMU's GIC keeps the active priorities across a system reset). GICv2: the
+ * Active Priorities Registers (Secure and Non-secure) to 0; GICv1 has none, and its pens
+ * complete whatever their first acknowledge reveals instead (gic_wait_interrupt).
+ */
+void gic_cpu_clear_active(uintptr_t gicc);
+/* This CPU's interface: nothing active (gic_cpu_clear_active), priority mask open, enabled. */
 void gic_cpu_enable(uintptr_t gicc);
 void gic_send_sgi(uintptr_t gicd, unsigned target_cpu_if, unsigned sgi);
-/* DSB, WFI, then acknowledge and complete whatever woke this CPU (spurious wake-ups included). */
+/* DSB, WFI, then acknowledge and complete whatever woke this CPU (spurious wake-ups included),
+ * and anything still active on its interface from before a reset (a CPU in muster's pen only). */
 void gic_wait_interrupt(uintptr_t gicc);
 unsigned gic_cpu_count(uintptr_t gicd); /* CPU interfaces the distributor serves, 1..8 */
 

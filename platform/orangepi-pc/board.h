@@ -37,8 +37,7 @@
 
 /*
  * No memory-mapped flash. muster runs from SRAM A1 at 0, where CPU0 starts ([H3] memory map,
- * 64 KiB; [QEMU] CPU0's reset PC is 0 when no -kernel is given) and where start.S's VBAR = 0
- * expects the vectors. The boot ROM path (an eGON image from SD, [QEMU] 32 KiB) cannot carry
+ * 64 KiB; [QEMU] CPU0's reset PC is 0 when no -kernel is given). The boot ROM path (an eGON image from SD, [QEMU] 32 KiB) cannot carry
  * muster (size.txt: more than 32 KiB), so a loader puts it there: QEMU's -kernel muster.elf or
  * -device loader (tests), an SPL on a real board.
  */
@@ -55,8 +54,6 @@
  */
 #define MUSTER_RAM_BASE 0x43f00000
 #define MUSTER_RAM_SIZE 0x00100000
-/* Standalone payloads link 1 MiB into RAM (payload/payload.ld.S reads board.h alone). */
-#define PLAT_PAYLOAD_LOAD (PLAT_RAM_BASE + 0x00100000)
 
 /*
  * The "flash window": a 64 MiB block of DRAM just above the payload RAM, filled before muster
@@ -69,9 +66,6 @@
  */
 #define PLAT_FLASH_BASE 0x44000000
 #define PLAT_FLASH_SIZE 0x04000000
-#define MUSTER_SETTINGS_ADDR (PLAT_FLASH_BASE + 0x00040000)
-#define MUSTER_PAYLOAD_ADDR (PLAT_FLASH_BASE + 0x00080000)
-#define MUSTER_PAYLOAD_MAX (PLAT_FLASH_SIZE - 0x00080000)
 
 /* GIC-400 [H3] memory map; [QEMU] AW_H3_DEV_GIC_DIST, AW_H3_DEV_GIC_CPU. */
 #define H3_GICD_BASE 0x01c81000

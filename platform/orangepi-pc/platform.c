@@ -20,13 +20,6 @@ static uint32_t time_start; /* the count at plat_early_init: time is measured fr
 /* What CNTFRQ must say on every core, measured by CPU0 before any secondary starts. */
 static uint32_t cntfrq_hz;
 
-/*
- * CPU0's view of each secondary's power, zeroed with .bss at every boot: after a system reset
- * every secondary is powered down again ([QEMU] start-powered-off; [H3] only CPU0 leaves reset).
- */
-enum core_power { CORE_OFF, CORE_RUNNING, CORE_HELD };
-static uint8_t core_power[PLAT_MAX_CPUS];
-
 static void delay_us(uint32_t us)
 {
 	uint32_t start = plat_counter();
@@ -129,6 +122,7 @@ unsigned plat_cpu_count(void)
 void plat_smp_init(void)
 {
 	gic_dist_enable(H3_GICD_BASE);
+	gic_cpu_clear_active(H3_GICC_BASE); /* CPU0's own: nothing active */
 }
 
 void plat_secondary_init(void)
@@ -148,34 +142,29 @@ void plat_cpu_idle(void)
 	gic_wait_interrupt(H3_GICC_BASE);
 }
 
+/*
+ * The coordinator keeps each core's power state (include/muster/smp.h) and calls this only for a
+ * core that is powered down or held in reset: boot ROM, then muster's reset vector, new epoch.
+ * The start is not confirmed here: the core's own handshake is its confirmation.
+ */
 int plat_cpu_power_on(unsigned idx)
 {
 	if (idx == 0 || idx >= PLAT_MAX_CPUS)
 		return -1;
-	/*
-	 * Running already (started earlier, and a hold in reset did not take): it is parked or on
-	 * its way to its pen, where the coordinator's command reaches it. Resetting it here would
-	 * be what a retry wants, but a model that could not hold it cannot restart it either
-	 * (QEMU 7.2: "CPU n is already on").
-	 */
-	if (core_power[idx] == CORE_RUNNING)
-		return 0;
-	/* From power-down or from a held reset: boot ROM, then muster's reset vector, new epoch. */
 	sunxi_cpu_start(&cpu_ctl, idx, MUSTER_FLASH_BASE);
-	core_power[idx] = CORE_RUNNING;
 	return 0;
 }
 
+/*
+ * Called only for a core that may be running. The reset takes effect as the write completes, and
+ * the read back confirms it ([H3] [UB]); QEMU's model ignores it and reads back "released", so
+ * the hold returns -1 there and the coordinator keeps the core as running (README.md).
+ */
 int plat_cpu_hold_in_reset(unsigned idx)
 {
 	if (idx == 0 || idx >= PLAT_MAX_CPUS)
 		return -1;
-	if (core_power[idx] == CORE_OFF)
-		return 0; /* never started: powered down, stopped for certain */
-	if (sunxi_cpu_assert_reset(&cpu_ctl, idx) != 0)
-		return -1; /* not held: it may still be running (QEMU 7.2 ignores the reset) */
-	core_power[idx] = CORE_HELD;
-	return 0;
+	return sunxi_cpu_assert_reset(&cpu_ctl, idx);
 }
 
 #if OPI_SEMIHOSTING_EXIT

@@ -21,7 +21,7 @@ QEMU_MIN_CPUS := 4
 # Lets plat_system_off() end QEMU (see above); harmless for a build without the switch.
 QEMU_QUIET := -semihosting-config enable=on,target=native
 # How muster boots here: no NOR flash, no -bios (board.h, "flash window"). QEMU_FLASH = loader
-# tells the harness and `make run` (generic patch pending) to use QEMU's generic loader instead of
+# tells the harness and `make run` to use QEMU's generic loader instead of
 # -drive if=pflash / -bios: the flash image's first MUSTER_FLASH_SIZE bytes (muster) into SRAM A1
 # at MUSTER_FLASH_BASE, where CPU0 starts, and the whole image at PLAT_FLASH_BASE in DRAM.
 QEMU_FLASH := loader

@@ -42,8 +42,14 @@
 /* muster's RAM: the top 1 MiB of the first 64 MiB, clear of a Linux kernel at the bottom. */
 #define MUSTER_RAM_BASE 0x83f00000
 #define MUSTER_RAM_SIZE 0x00100000
-/* Standalone payloads link 1 MiB into RAM (payload/payload.ld.S reads board.h alone). */
-#define PLAT_PAYLOAD_LOAD (PLAT_RAM_BASE + 0x00100000)
+/*
+ * Not Secure: QEMU's vexpress-a15 has no Secure-only RAM and models no TrustZone address-space
+ * controller ([QEMU] `info mtree`: both worlds' address spaces are the same system memory), so
+ * this RAM and the NOR flash muster runs from are Non-secure memory. A Non-secure OS that writes
+ * them can hang the Secure monitor or take over its control flow; /memreserve/ only asks it not
+ * to. The banner and docs/psci.md say so. A board with a TZASC sets PLAT_HAS_TZASC (porting.md).
+ */
+#define PLAT_MUSTER_MEMORY_SECURE 0
 
 /* Cortex-A15 private memory region: PERIPHBASE [CT] (QEMU's reset CBAR), GIC offsets [A15]. */
 #define A15_PERIPHBASE 0x2c000000

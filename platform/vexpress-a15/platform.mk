@@ -7,3 +7,8 @@ QEMU_MEM := 128M
 QEMU_MAX_CPUS := 4
 # Silence the PL041 audio codec's host-backend probing.
 QEMU_QUIET := -audiodev none,id=snd0 -global pl041.audiodev=snd0
+# The device tree Linux boots with (tests): Debian's, from the kernel package tools/fetch-linux.sh
+# puts in build/linux/. It describes the tile's 1 GiB: the Linux tests give QEMU that much.
+LINUX_DTB := vexpress-v2p-ca15-tc1.dtb
+# The mode the OS starts in: the Cortex-A15's HYP, which QEMU's vexpress-a15 always models.
+OS_ENTRY_MODE := HYP

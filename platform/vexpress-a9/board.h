@@ -51,11 +51,6 @@
 #define V2M_TIMER_HZ 1000000        /* [MB] TIMCLK; [QEMU] models 1 MHz */
 #define PLAT_COUNTER_HZ V2M_TIMER_HZ
 
-/* Flash layout (muster's own): image at 0, settings one erase block after it, payload after that. */
-#define MUSTER_SETTINGS_ADDR (PLAT_FLASH_BASE + 0x00040000)
-#define MUSTER_PAYLOAD_ADDR (PLAT_FLASH_BASE + 0x00080000)
-#define MUSTER_PAYLOAD_MAX (PLAT_FLASH_SIZE - 0x00080000)
-
 /* Payload placement in RAM (muster's convention; make flash writes the same numbers). */
 #define PLAT_PAYLOAD_LOAD 0x60100000   /* standalone payloads link here */
 #define PLAT_LINUX_LOAD 0x60008000     /* zImage: RAM base + 32 KiB (Linux Documentation/arm/booting) */

@@ -58,6 +58,7 @@ unsigned plat_cpu_count(void)
 void plat_smp_init(void)
 {
 	gic_dist_enable(A9_GICD_BASE);
+	gic_cpu_clear_active(A9_GICC_BASE); /* CPU0's own: nothing active */
 }
 
 void plat_secondary_init(void)

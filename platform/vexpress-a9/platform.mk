@@ -7,3 +7,6 @@ QEMU_MEM := 1024M
 QEMU_MAX_CPUS := 4
 # Silence the PL041 audio codec's host-backend probing.
 QEMU_QUIET := -audiodev none,id=snd0 -global pl041.audiodev=snd0
+# The device tree Linux boots with (tests): Debian's, from the kernel package tools/fetch-linux.sh
+# puts in build/linux/.
+LINUX_DTB := vexpress-v2p-ca9.dtb

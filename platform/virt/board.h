@@ -8,9 +8,11 @@
  *         create_secure_gpio_pwr(), virt_cpu_mp_affinity()), hw/gpio/gpio_pwr.c, target/arm
  *         (generic timer), and `info mtree` of `-M virt,secure=on -cpu cortex-a15`, checked on
  *         this machine: secure flash0 at 0 (64 MiB), GICv2 at 0x08000000/0x08010000, PL011
- *         at 0x09000000, secure PL061 at 0x090b0000, secure RAM at 0x0e000000 (16 MiB,
- *         unused), RAM at 0x40000000; every CPU starts at 0 in Secure SVC; MPIDR
- *         0x80000000..0x80000007 with -smp 8; CNTFRQ 62500000.
+ *         at 0x09000000, secure PL061 at 0x090b0000, secure RAM at 0x0e000000 (16 MiB),
+ *         RAM at 0x40000000; every CPU starts at 0 in Secure SVC; MPIDR
+ *         0x80000000..0x80000007 with -smp 8; CNTFRQ 62500000. QEMU 10.0 is the same; its
+ *         `info mtree` (checked here, 7.2 and 10.0) maps flash0 and virt.secure-ram only into
+ *         the "secure-memory" address space: the Non-secure one has nothing at either address.
  *  [GIC]  Arm IHI 0048B: GIC architecture v2 (GICD_TYPER, GICD_SGIR, up to 8 CPU interfaces).
  *  [GT]   Arm DDI 0406C chapter B8: the Generic Timer (CNTPCT, CNTFRQ).
  *  [PL061] Arm DDI 0190: PrimeCell GPIO.
@@ -31,7 +33,11 @@
 /* muster is the Secure firmware and offers PSCI 1.0 over SMC to a Linux whose DTB asks for it. */
 #define PLAT_HAS_PSCI 1
 
-/* Secure flash 0 at 0 (only the Secure address space sees it), 64 MiB [QEMU]. */
+/*
+ * Secure flash 0 at 0 (only the Secure address space sees it), 64 MiB [QEMU] virt_flash_map():
+ * with firmware and secure=on, flash0 goes into secure_sysmem alone, flash1 (0x04000000) is the
+ * Non-secure one. muster's code and read-only data run from here.
+ */
 #define PLAT_FLASH_BASE 0x00000000
 #define PLAT_FLASH_SIZE 0x04000000
 /* muster's own part of the flash: the first 256 KiB erase block [QEMU] (pflash, 256 KiB sectors). */
@@ -42,16 +48,22 @@
 #define PLAT_RAM_BASE 0x40000000
 #define PLAT_RAM_SIZE 0x04000000 /* the first 64 MiB: what every -m >= 64M provides */
 /*
- * muster's RAM: the top 1 MiB of the first 64 MiB, as on the vexpress boards, not the Secure
- * "virt.secure-ram" (0x0e000000, 16 MiB) [QEMU]: the payload ABI needs the mailbox where a
- * payload in either world can reach it, the payload layout expects muster above the payload,
- * and QEMU's `-device loader` (how the tests plant stale or garbage slots) writes only the
- * Non-secure address space, so planted slots in Secure RAM never arrive (checked here).
+ * Secure-only RAM [QEMU] VIRT_SECURE_MEM, create_secure_ram(): "virt.secure-ram", mapped into
+ * the Secure address space only. A Non-secure access there finds nothing and takes a
+ * synchronous external abort (checked here, QEMU 7.2 and 10.0: DFSR 0x008 read, 0x808 write), as
+ * one refused by a TrustZone address-space controller's error response does.
  */
-#define MUSTER_RAM_BASE 0x43f00000
+#define PLAT_SECURE_RAM_BASE 0x0e000000
+#define PLAT_SECURE_RAM_SIZE 0x01000000
+/*
+ * muster's RAM: the first 1 MiB of the Secure RAM. Nothing muster reads after the handoff to
+ * the Non-secure OS (stacks, .data/.bss, the PSCI state and lock, the mailbox, .ramtext) is
+ * where that OS can write; its code stays in the Secure flash. Standalone payloads run Secure
+ * and reach the mailbox here; a Non-secure OS starts CPUs through PSCI (docs/psci.md).
+ */
+#define MUSTER_RAM_BASE PLAT_SECURE_RAM_BASE
 #define MUSTER_RAM_SIZE 0x00100000
-/* Standalone payloads link 1 MiB into RAM (payload/payload.ld.S reads board.h alone). */
-#define PLAT_PAYLOAD_LOAD (PLAT_RAM_BASE + 0x00100000)
+#define PLAT_MUSTER_MEMORY_SECURE 1 /* MUSTER_RAM_* and muster's flash window are Secure-only */
 
 /* GICv2 [QEMU] base_memmap VIRT_GIC_DIST, VIRT_GIC_CPU. */
 #define VIRT_GICD_BASE 0x08000000

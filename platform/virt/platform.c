@@ -52,6 +52,7 @@ unsigned plat_cpu_count(void)
 void plat_smp_init(void)
 {
 	gic_dist_enable(VIRT_GICD_BASE);
+	gic_cpu_clear_active(VIRT_GICC_BASE); /* CPU0's own: nothing active */
 }
 
 void plat_secondary_init(void)

@@ -5,12 +5,12 @@ FUZZ_RUNS ?= 10000000
 FUZZ_SHORT_RUNS ?= 300000
 FUZZ_FLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -DMUSTER_HOST -Itests/host -Iinclude
-FUZZ_SRCS := tests/fuzz/fuzz_console.c core/cmdline.c core/uimage.c core/crc32.c core/fdt.c
+FUZZ_SRCS := tests/fuzz/fuzz_console.c core/cmdline.c core/uimage.c core/crc32.c core/fdt.c core/fit.c core/sha256.c
 FUZZ_BIN := $(FUZZ_OUT)/fuzz_console
 
 .PHONY: fuzz fuzz-short
 
-$(FUZZ_BIN): $(FUZZ_SRCS) include/muster/cmdline.h include/muster/uimage.h include/muster/fdt.h | deps
+$(FUZZ_BIN): $(FUZZ_SRCS) include/muster/cmdline.h include/muster/uimage.h include/muster/fdt.h include/muster/fit.h | deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_SRCS) -o $@
 

@@ -1,10 +1,11 @@
-/* libFuzzer target: console bytes through the line editor and command parser, and images through uImage/DTB checks. */
+/* libFuzzer target: console bytes through the line editor and command parser, and images through uImage/DTB/FIT checks. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <muster/cmdline.h>
 #include <muster/fdt.h>
+#include <muster/fit.h>
 #include <muster/uimage.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -62,6 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)fdt_find_prop(copy, "/chosen", "bootargs", &len);
 			(void)fdt_set_string_inplace(copy, "/chosen", "bootargs", "x");
 			(void)fdt_for_each_cpu(copy, mark, NULL);
+			struct fit_info fit;
+			(void)fit_verify(copy, size - 1, &policy, &fit, why, sizeof(why));
 		}
 		return 0;
 	}

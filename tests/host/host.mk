@@ -12,7 +12,7 @@ HOST_FLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 -pthread -DMUSTER_HOST -DM
 	-I$(HOST_DIR) -Iinclude
 # The real code under test, compiled unchanged (secondary.c is replaced by the sim's CPU thread:
 # it branches to a 32-bit entry address, which a 64-bit host cannot do).
-HOST_SMP_SRCS := smp/pen.c smp/coordinator.c smp/mailbox.c smp/report.c
+HOST_SMP_SRCS := smp/pen.c smp/coordinator.c smp/mailbox.c core/report.c
 HOST_SIM_SRCS := $(HOST_DIR)/sim_platform.c
 
 # Unit tests: a deadline the report lines can name (1000 ms on the sim's fake clock).
@@ -26,7 +26,7 @@ HOST_UNIT_BIN := $(HOST_OUT)/test_coordinator
 
 # Unit tests of the console parser and the payload checks (no threads, no sim): the oracles are
 # Debian's mkimage, dtc and fdtget, run by the tests themselves.
-HOST_PAYLOAD_SRCS := core/cmdline.c core/uimage.c core/crc32.c core/fdt.c core/settings.c \
+HOST_PAYLOAD_SRCS := core/cmdline.c core/uimage.c core/crc32.c core/fdt.c core/fit.c core/sha256.c core/settings.c \
 	$(HOST_DIR)/test_payload.c
 HOST_PAYLOAD_OBJS := $(addprefix $(HOST_UNIT_OUT)/,$(HOST_PAYLOAD_SRCS:.c=.o))
 HOST_PAYLOAD_BIN := $(HOST_OUT)/test_payload

@@ -1,4 +1,4 @@
-/* cmocka unit tests of the real handshake (smp/pen.c, smp/coordinator.c, smp/report.c) on the simulated board. */
+/* cmocka unit tests of the real handshake (smp/pen.c, smp/coordinator.c, core/report.c) on the simulated board. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 
 #include <muster/cpu.h>
 #include <muster/fault.h>
+#include <muster/report.h>
 #include <muster/smp.h>
 
 #include "sim_platform.h"

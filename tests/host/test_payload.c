@@ -14,6 +14,8 @@
 #include <muster/cmdline.h>
 #include <muster/crc32.h>
 #include <muster/fdt.h>
+#include <muster/fit.h>
+#include <muster/sha256.h>
 #include <muster/settings.h>
 #include <muster/uimage.h>
 
@@ -392,6 +394,188 @@ static void test_settings(void **state)
 	assert_string_equal(why, "no settings record (magic 0xffffffff)");
 }
 
+/* ---- FIT: mkimage -f builds the images; each corrupt kind must be refused with its reason ---- */
+
+/* An image node for the .its: data from file `f`, load and hash as given ("" for none). */
+static void its_image(char *out, size_t n, const char *name, const char *type, const char *f, const char *extra,
+		      const char *hash)
+{
+	snprintf(out, n,
+		 "%s { data = /incbin/(\"%s\"); type = \"%s\"; arch = \"arm\"; os = \"linux\"; %s "
+		 "%s };",
+		 name, f, type, extra, hash);
+}
+
+/* Build a FIT in tmpdir from the images text and the configuration body; mkimage_flags "-E"
+ * puts the data after the tree. */
+static uint8_t *mkfit(const char *images, const char *confs, const char *mkimage_flags, size_t *len)
+{
+	char its[4096], cmd[512], path[96];
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && head -c 3001 /dev/urandom > k && head -c 777 /dev/urandom > r && head -c 100 /dev/urandom > m && "
+		 "printf '/dts-v1/; / { #address-cells = <1>; #size-cells = <1>; chosen { }; };' | dtc -q -O dtb -o d.dtb -",
+		 tmpdir);
+	run(cmd);
+	snprintf(its, sizeof(its), "/dts-v1/;\n/ { description = \"t\"; #address-cells = <1>; images { %s }; configurations { %s }; };\n",
+		 images, confs);
+	snprintf(path, sizeof(path), "%s/t.its", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(its, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "cd %s && mkimage %s -f t.its t.itb >/dev/null", tmpdir, mkimage_flags);
+	run(cmd);
+	snprintf(path, sizeof(path), "%s/t.itb", tmpdir);
+	return slurp(path, len);
+}
+
+#define SHA256 "hash-1 { algo = \"sha256\"; };"
+#define CRC32 "hash-1 { algo = \"crc32\"; };"
+
+static void expect_fit_refused(const uint8_t *img, size_t len, const char *reason)
+{
+	struct fit_info info;
+	char why[160];
+
+	assert_int_equal(fit_verify(img, len, &policy, &info, why, sizeof(why)), -1);
+	if (!strstr(why, reason))
+		fail_msg("expected '...%s...', got '%s'", reason, why);
+}
+
+/* The standard images: kernel 0x60008000 (sha256), ramdisk 0x62000000 (crc32), fdt (no load),
+ * one loadable at `mod_load`; the kernel's load and hash as given. */
+static uint8_t *std_fit(const char *kload, const char *khash, const char *rload, const char *mod_load,
+			const char *conf, const char *flags, size_t *len)
+{
+	char k[256], r[256], d[256], m[256], images[1200], kx[128], rx[96], mx[96];
+
+	snprintf(kx, sizeof(kx), "compression = \"none\"; load = <%s>; entry = <%s>;", kload, kload);
+	snprintf(rx, sizeof(rx), "compression = \"none\"; load = <%s>;", rload);
+	snprintf(mx, sizeof(mx), "load = <%s>;", mod_load);
+	its_image(k, sizeof(k), "kernel-1", "kernel", "k", kx, khash);
+	its_image(r, sizeof(r), "ramdisk-1", "ramdisk", "r", rx, CRC32);
+	its_image(d, sizeof(d), "fdt-1", "flat_dt", "d.dtb", "", SHA256);
+	its_image(m, sizeof(m), "xen-dom0", "kernel", "m", mx, SHA256);
+	snprintf(images, sizeof(images), "%s %s %s %s", k, r, d, m);
+	return mkfit(images, conf, flags, len);
+}
+
+#define STD_CONF "default = \"conf-1\"; conf-1 { kernel = \"kernel-1\"; ramdisk = \"ramdisk-1\"; " \
+		 "fdt = \"fdt-1\"; loadables = \"xen-dom0\"; };"
+
+static void test_fit(void **state)
+{
+	size_t len;
+	struct fit_info info;
+	char why[160];
+	(void)state;
+
+	for (int external = 0; external < 2; external++) {
+		uint8_t *img = std_fit("0x60008000", SHA256, "0x62000000", "0x61000000", STD_CONF,
+				       external ? "-E" : "", &len);
+		if (fit_verify(img, len, &policy, &info, why, sizeof(why)))
+			fail_msg("a good FIT refused: %s", why);
+		assert_string_equal(info.config, "conf-1");
+		assert_string_equal(info.kernel.name, "kernel-1");
+		assert_int_equal(info.kernel.size, 3001);
+		assert_int_equal(info.kernel.load, 0x60008000);
+		assert_int_equal(info.kernel.entry, 0x60008000);
+		assert_true(info.has_ramdisk && info.ramdisk.size == 777 && info.ramdisk.load == 0x62000000);
+		assert_true(info.has_fdt && !info.fdt.has_load);
+		assert_int_equal(info.nloadables, 1);
+		assert_int_equal(info.loadable[0].load, 0x61000000);
+		assert_int_equal(info.loadable[0].size, 100);
+		assert_true(info.span <= len);
+		/* The data muster would copy is the file mkimage was given. */
+		char path[96];
+		size_t klen;
+		snprintf(path, sizeof(path), "%s/k", tmpdir);
+		uint8_t *k = slurp(path, &klen);
+		assert_memory_equal(info.kernel.data, k, klen);
+		free(k);
+		/* Corrupt one byte of each image's data: its hash must catch it. */
+		uint8_t *kd = (uint8_t *)info.kernel.data, *rd = (uint8_t *)info.ramdisk.data;
+		kd[1000] ^= 0x40;
+		expect_fit_refused(img, len, "image 'kernel-1' fails its sha256 hash");
+		kd[1000] ^= 0x40;
+		rd[5] ^= 1;
+		expect_fit_refused(img, len, "image 'ramdisk-1' fails its crc32 hash");
+		rd[5] ^= 1;
+		if (external) /* the last byte of external data missing from the window */
+			expect_fit_refused(img, info.span - 1, "data lies outside the flash window");
+		free(img);
+	}
+
+	/* Each corrupt kind, as the standard FIT with one thing changed, and the reason it must get. */
+	static const struct {
+		const char *kload, *khash, *rload, *mload, *conf, *reason;
+	} bad[] = {
+		{ "0x60008000", SHA256, "0x60008400", "0x61000000", STD_CONF,
+		  "images 'ramdisk-1' and 'kernel-1' overlap in RAM" },
+		{ "0x60008000", SHA256, "0x62000000", "0x63f00000", STD_CONF,
+		  "image 'xen-dom0' load range 0x63f00000-0x63f00064 overlaps muster's memory" },
+		{ "0x10000000", SHA256, "0x62000000", "0x61000000", STD_CONF,
+		  "image 'kernel-1' load range 0x10000000-0x10000bb9 is outside RAM" },
+		{ "0x60008000", "", "0x62000000", "0x61000000", STD_CONF, "image 'kernel-1' has no crc32 or sha256 hash" },
+		{ "0x60008000", "hash-1 { algo = \"sha1\"; };", "0x62000000", "0x61000000", STD_CONF,
+		  "image 'kernel-1' has no crc32 or sha256 hash" },
+		{ "0x60008000", SHA256, "0x62000000", "0x61000000", "conf-1 { kernel = \"kernel-1\"; };",
+		  "no default configuration" },
+		{ "0x60008000", SHA256, "0x62000000", "0x61000000", "default = \"conf-2\"; conf-1 { kernel = \"kernel-1\"; };",
+		  "configuration 'conf-2' is missing or names no kernel" },
+		{ "0x60008000", SHA256, "0x62000000", "0x61000000", "default = \"c\"; c { kernel = \"ramdisk-1\"; };",
+		  "image 'ramdisk-1' has the wrong type for its role (kernel)" },
+		{ "0x60008000", SHA256, "0x62000000", "0x61000000",
+		  "default = \"c\"; c { kernel = \"kernel-1\"; loadables = \"nope\"; };",
+		  "the configuration's loadable 'nope' is not an image with a type" },
+	};
+	uint8_t *img;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		img = std_fit(bad[i].kload, bad[i].khash, bad[i].rload, bad[i].mload, bad[i].conf, "", &len);
+		expect_fit_refused(img, len, bad[i].reason);
+		free(img);
+	}
+
+	/* A compressed kernel, and a kernel entry outside its data. */
+	char k[256], images[512];
+	its_image(k, sizeof(k), "kernel-1", "kernel", "k",
+		  "compression = \"gzip\"; load = <0x60008000>; entry = <0x60008000>;", SHA256);
+	img = mkfit(k, "default = \"c\"; c { kernel = \"kernel-1\"; };", "", &len);
+	expect_fit_refused(img, len, "image 'kernel-1' is compressed (gzip)");
+	free(img);
+	its_image(k, sizeof(k), "kernel-1", "kernel", "k", "load = <0x60008000>; entry = <0x60108000>;", CRC32);
+	snprintf(images, sizeof(images), "%s", k);
+	img = mkfit(images, "default = \"c\"; c { kernel = \"kernel-1\"; };", "", &len);
+	expect_fit_refused(img, len, "kernel 'kernel-1' entry is outside its data");
+	free(img);
+	/* Not a device tree at all, and a truncated one. */
+	img = std_fit("0x60008000", SHA256, "0x62000000", "0x61000000", STD_CONF, "", &len);
+	expect_fit_refused(img, 100, "FIT: device tree: size");
+	img[0] ^= 0xff;
+	expect_fit_refused(img, len, "FIT: device tree: bad magic");
+	free(img);
+}
+
+static void test_sha256(void **state)
+{
+	/* FIPS 180-4 examples (NIST CSRC "SHA256.pdf"): "abc" and the 448-bit two-block message. */
+	static const uint8_t abc[32] = { 0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+					 0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+					 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad };
+	static const uint8_t two[32] = { 0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26,
+					 0x93, 0x0c, 0x3e, 0x60, 0x39, 0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff,
+					 0x21, 0x67, 0xf6, 0xec, 0xed, 0xd4, 0x19, 0xdb, 0x06, 0xc1 };
+	uint8_t out[32];
+	(void)state;
+
+	sha256("abc", 3, out);
+	assert_memory_equal(out, abc, 32);
+	sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, out);
+	assert_memory_equal(out, two, 32);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +587,8 @@ int main(void)
 		cmocka_unit_test(test_uimage_multi),
 		cmocka_unit_test(test_fdt_against_dtc),
 		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_sha256),
 	};
 	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
 }

@@ -1,4 +1,5 @@
 """Shared helpers for the QEMU console tests: build firmware variants and boot them under a wall-clock bound."""
+import functools
 import os
 import re
 import shutil
@@ -39,10 +40,51 @@ QEMU_MAJOR = int(re.search(r"version (\d+)\.", QEMU_VERSION).group(1))
 
 # Per-board QEMU settings, as platform/<name>/platform.mk gives them.
 def platform_settings(platform):
+    return dict(_platform_settings(platform))  # a copy: callers may edit theirs
+
+
+@functools.lru_cache(maxsize=None)
+def _platform_settings(platform):
     out = subprocess.run(
         ["make", "-s", "--no-print-directory", f"PLATFORM={platform}", "print-qemu"],
         cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return dict(line.split("=", 1) for line in out.strip().splitlines())
+
+
+def number(settings, key):
+    """A numeric board fact of platform_settings() (hex or decimal, as print-qemu prints it)."""
+    return int(settings[key], 0)
+
+
+def mpidr(idx, platform=PLATFORM):
+    """The MPIDR CPU index idx reports, from the board's PLAT_CORES_PER_CLUSTER (include/muster/cpu.h)."""
+    per = number(platform_settings(platform), "PLAT_CORES_PER_CLUSTER")
+    return 0x80000000 | ((idx // per) << 8) | (idx % per)
+
+
+def holds_cores(settings):
+    """Whether a core that misses its deadline is held in reset on this board under this QEMU
+    (board.h PLAT_HAS_CPU_POWER, and platform.mk QEMU_CPU_HOLD: the model can hold one): its report
+    line then ends ", held in reset", and a retry restarts it from reset."""
+    return number(settings, "PLAT_HAS_CPU_POWER") == 1 and settings["QEMU_CPU_HOLD"] == "yes"
+
+
+def held_suffix(settings):
+    """What a timeout line ends with after the hold, on this board under this QEMU."""
+    return ", held in reset" if holds_cores(settings) else ""
+
+
+def outside_known_memory(platform=PLATFORM):
+    """An address in none of the board's windows (payload RAM, muster's RAM and code, the flash
+    image), from the build: the console must refuse to run or checksum there. Each board puts RAM
+    somewhere else (0x10000000 is RAM on one and nothing on another), so no address is fixed here."""
+    s = platform_settings(platform)
+    windows = [(number(s, f"{w}_BASE"), number(s, f"{w}_SIZE"))
+               for w in ("PLAT_RAM", "MUSTER_RAM", "MUSTER_FLASH", "PLAT_FLASH")]
+    for addr in range(0x10000000, 0x100000000, 0x10000000):
+        if all(not (base <= addr < base + size) for base, size in windows):
+            return addr
+    raise AssertionError(f"no 256 MiB boundary outside {windows}")
 
 
 def models_system_reset(settings):
@@ -87,13 +129,15 @@ def build(name, **make_vars):
 def flash_tail(build_dir, image="flash-demo.img"):
     """The settings record and payload of a flash image, as a file to load behind an ELF."""
     tail = os.path.join(build_dir, image + ".tail")
-    data = open(os.path.join(build_dir, image), "rb").read()[SETTINGS_OFFSET:]
+    data = open(os.path.join(build_dir, image), "rb").read()[settings_offset():]
     with open(tail, "wb") as f:
         f.write(data.rstrip(b"\xff"))
     return tail
 
 
-SETTINGS_OFFSET = 0x40000  # from PLAT_FLASH_BASE: muster's window; the record and payload follow (board.h)
+def settings_offset(platform=PLATFORM):
+    """Where the settings record sits in a flash image (include/muster/platform.h, via print-qemu)."""
+    return number(platform_settings(platform), "MUSTER_SETTINGS_OFFSET")
 
 
 def qemu_args(build_dir, cpus, mode="bios", platform=PLATFORM, extra=(), image="flash-demo.img"):
@@ -103,7 +147,8 @@ def qemu_args(build_dir, cpus, mode="bios", platform=PLATFORM, extra=(), image="
     and payload placed behind it in flash by QEMU's generic loader.
     On a board without NOR flash (platform.mk QEMU_FLASH = loader) pflash and bios both mean the
     generic loader: the image's first MUSTER_FLASH_SIZE bytes (muster) at MUSTER_FLASH_BASE,
-    where CPU0 starts, and the whole image at the board's flash window, PLAT_FLASH_BASE."""
+    which also starts CPU0 there (cpu-num=0: the board's reset address may hold a boot ROM QEMU does
+    not model), and the whole image at the board's flash window, PLAT_FLASH_BASE."""
     s = platform_settings(platform)
     args = ["-M", s["QEMU_MACHINE"], "-m", s["QEMU_MEM"], "-smp", str(cpus)] + CONSOLE + [
             "-nic", "none"] + s["QEMU_QUIET"].split()
@@ -112,7 +157,7 @@ def qemu_args(build_dir, cpus, mode="bios", platform=PLATFORM, extra=(), image="
         head = path + ".head"
         with open(path, "rb") as src, open(head, "wb") as dst:
             dst.write(src.read(int(s["MUSTER_FLASH_SIZE"], 0)))
-        args += ["-device", f"loader,file={head},addr={s['MUSTER_FLASH_BASE']},force-raw=on",
+        args += ["-device", f"loader,file={head},addr={s['MUSTER_FLASH_BASE']},force-raw=on,cpu-num=0",
                  "-device", f"loader,file={path},addr={s['PLAT_FLASH_BASE']},force-raw=on"]
     elif mode == "pflash":
         args += ["-drive", f"if=pflash,format=raw,snapshot=on,file={os.path.join(build_dir, image)}"]
@@ -121,22 +166,25 @@ def qemu_args(build_dir, cpus, mode="bios", platform=PLATFORM, extra=(), image="
     elif mode == "kernel":
         args += ["-kernel", os.path.join(build_dir, "muster.elf"), "-device",
                  f"loader,file={flash_tail(build_dir, image)},"
-                 f"addr=0x{int(s['PLAT_FLASH_BASE'], 0) + SETTINGS_OFFSET:x},force-raw=on"]
+                 f"addr=0x{int(s['PLAT_FLASH_BASE'], 0) + settings_offset(platform):x},force-raw=on"]
     else:
         raise ValueError(mode)
     return args + list(extra)
 
 
 def boot(build_dir, cpus, mode="bios", extra=(), timeout=60, platform=PLATFORM, until=None,
-         image="flash-demo.img", send=None):
+         image="flash-demo.img", send=None, after_spawn=None):
     """Boot once; fail the test on a hang (no power-off within `timeout` seconds of wall time).
     With `until`, stop at that pattern (a halted monitor does not power off) and kill QEMU.
-    With `send` = (pattern, text), type `text` when `pattern` appears."""
+    With `send` = (pattern, text), type `text` when `pattern` appears. `after_spawn()` runs once
+    QEMU has started (with -S: before the guest's first instruction; see gdbstub.py)."""
     child = pexpect.spawn(QEMU, qemu_args(build_dir, cpus, mode, platform, extra, image), cwd=ROOT,
                           timeout=timeout, encoding="utf-8", codec_errors="replace",
                           env=dict(os.environ, QEMU_AUDIO_DRV="none"))
     text = ""
     try:
+        if after_spawn:
+            after_spawn()
         if send:
             child.expect(send[0])
             text += child.before + child.after
@@ -153,6 +201,33 @@ def boot(build_dir, cpus, mode="bios", extra=(), timeout=60, platform=PLATFORM, 
     else:
         child.close()
     return Boot(text, child.exitstatus)
+
+
+PROMPT = "muster> "
+
+
+class Console:
+    """A muster booted to its prompt (autoboot stopped by a key)."""
+
+    def __init__(self, build_dir, cpus=None):
+        cpus = cpus or int(platform_settings(PLATFORM)["QEMU_MAX_CPUS"])
+        self.child = pexpect.spawn(QEMU, qemu_args(build_dir, cpus, "pflash"), cwd=ROOT,
+                                   timeout=60, encoding="utf-8", codec_errors="replace")
+        self.child.expect(r"press any key to stop")
+        self.boot_log = self.child.before
+        self.child.send("x")
+        self.child.expect_exact(PROMPT)
+
+    def cmd(self, line, timeout=60):
+        self.child.send(line + "\r")
+        self.child.expect_exact(PROMPT, timeout=timeout)
+        out = self.child.before.replace("\r", "")
+        lines = out.split("\n")
+        assert lines[0].endswith(line), out  # the echo of what we typed
+        return "\n".join(lines[1:]).strip("\n")
+
+    def close(self):
+        self.child.terminate(force=True)
 
 
 @pytest.fixture(scope="session")

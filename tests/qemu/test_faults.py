@@ -8,12 +8,16 @@ import pytest
 
 import pexpect
 
-from conftest import PLATFORM, QEMU, ROOT, boot, build, platform_settings, qemu_args
+from conftest import (PLATFORM, QEMU, ROOT, boot, build, held_suffix, holds_cores, mpidr, platform_settings,
+                      qemu_args)
+from gdbstub import gdb_args, plant
 from mailbox import SLOT, stale_slot
 
 SETTINGS = platform_settings(PLATFORM)
 CPUS = int(SETTINGS["QEMU_MAX_CPUS"])
 RAM_BASE = int(SETTINGS["MUSTER_RAM_BASE"], 0)
+# muster's RAM in Secure-only memory (board.h): QEMU's loader cannot write it, the gdbstub can.
+SECURE_RAM = int(SETTINGS["PLAT_MUSTER_MEMORY_SECURE"], 0) != 0
 
 
 def symbol(build_dir, name):
@@ -42,7 +46,7 @@ def others_online(run, failed):
 def test_delay_within_deadline_comes_online_late():
     out = build("delay-in", FAULT="delay", FAULT_CPU=3, FAULT_DELAY_MS=400, ACK_TIMEOUT_MS=3000)
     run = boot(out, CPUS)
-    m = re.fullmatch(r"cpu3: mpidr 0x80000003 online latency (\d+) us", run.cpu_lines()[3])
+    m = re.fullmatch(rf"cpu3: mpidr 0x{mpidr(3):08x} online latency (\d+) us", run.cpu_lines()[3])
     assert m, run.output
     assert 400_000 <= int(m.group(1)) < 3_000_000
     others_online(run, failed=set())
@@ -52,11 +56,16 @@ def test_delay_beyond_deadline_is_abandoned_and_stays_parked():
     out = build("delay-out", FAULT="delay", FAULT_CPU=2, FAULT_DELAY_MS=1300, ACK_TIMEOUT_MS=1000,
                 LINGER_MS=2000)
     run = boot(out, CPUS)
-    assert run.cpu_lines()[2] == ("cpu2: mpidr 0x80000002 timeout: no acknowledgment within "
-                                  "1000 ms, last stage command"), run.output
-    # It arrived after the deadline, read ABANDON, and went back to the pen: it never ran the entry.
-    assert run.has(r"^cpu2: arrived late for generation \d+, read ABANDON, stayed parked "
-                   r"\(last stage pen\)$"), run.output
+    assert run.cpu_lines()[2] == (f"cpu2: mpidr 0x{mpidr(2):08x} timeout: no acknowledgment within "
+                                  f"1000 ms, last stage command{held_suffix(SETTINGS)}"), run.output
+    if holds_cores(SETTINGS):
+        # Held in reset at its deadline: stopped where it was, it cannot arrive at all.
+        assert run.has(r"^cpu2: held in reset since its deadline: it cannot arrive late$"), run.output
+        assert not run.has(r"^cpu2: arrived late"), run.output
+    else:
+        # It arrived after the deadline, read ABANDON, and went back to the pen: it never ran the entry.
+        assert run.has(r"^cpu2: arrived late for generation \d+, read ABANDON, stayed parked "
+                       r"\(last stage pen\)$"), run.output
     others_online(run, failed={2})
 
 
@@ -64,8 +73,10 @@ def test_retry_brings_a_late_cpu_online():
     out = build("delay-retry", FAULT="delay", FAULT_CPU=1, FAULT_DELAY_MS=1300, ACK_TIMEOUT_MS=1000,
                 BOOT_RETRIES=1)
     run = boot(out, CPUS)
-    assert run.has(r"^smp: retry 1: releasing CPUs 0x2 again with a new generation$"), run.output
-    assert re.fullmatch(r"cpu1: mpidr 0x80000001 online latency \d+ us after a retry",
+    # Where the board held it in reset at its deadline, the retry restarts it from reset.
+    restart = "; CPUs 0x2 restart from reset" if holds_cores(SETTINGS) else ""
+    assert run.has(rf"^smp: retry 1: releasing CPUs 0x2 again with a new generation{restart}$"), run.output
+    assert re.fullmatch(rf"cpu1: mpidr 0x{mpidr(1):08x} online latency \d+ us after a retry",
                         run.cpu_lines()[1]), run.output
     others_online(run, failed=set())
 
@@ -74,8 +85,8 @@ def test_retry_brings_a_late_cpu_online():
 def test_never_arrives_is_named_and_parked(stage):
     out = build(f"never-{stage}", FAULT="never", FAULT_CPU=1, FAULT_STAGE=stage, ACK_TIMEOUT_MS=1000)
     run = boot(out, CPUS)
-    assert run.cpu_lines()[1] == ("cpu1: mpidr 0x80000001 timeout: no acknowledgment within 1000 ms, "
-                                  f"last stage {stage}"), run.output
+    assert run.cpu_lines()[1] == (f"cpu1: mpidr 0x{mpidr(1):08x} timeout: no acknowledgment within 1000 ms, "
+                                  f"last stage {stage}{held_suffix(SETTINGS)}"), run.output
     others_online(run, failed={1})
 
 
@@ -88,7 +99,7 @@ def test_never_arrives_is_named_and_parked(stage):
 def test_data_abort_is_reported_by_cpu0(stage, suffix):
     out = build(f"abort-{stage}", FAULT="abort", FAULT_CPU=3, FAULT_STAGE=stage, ACK_TIMEOUT_MS=1000)
     run = boot(out, CPUS)
-    m = re.fullmatch(r"cpu3: mpidr 0x80000003 FAILED: data abort at pc 0x([0-9a-f]{8}), "
+    m = re.fullmatch(rf"cpu3: mpidr 0x{mpidr(3):08x} FAILED: data abort at pc 0x([0-9a-f]{{8}}), "
                      rf"address 0x{RAM_BASE + 2:08x}, last stage (\w+)" + re.escape(suffix),
                      run.cpu_lines()[3])
     assert m, run.output
@@ -102,7 +113,7 @@ def test_data_abort_is_reported_by_cpu0(stage, suffix):
 def test_hang_after_proceed_is_lost_not_online():
     out = build("hang", FAULT="hang", FAULT_CPU=2, ACK_TIMEOUT_MS=1000)
     run = boot(out, CPUS)
-    assert run.cpu_lines()[2] == ("cpu2: mpidr 0x80000002 lost: told to proceed, no acknowledgment "
+    assert run.cpu_lines()[2] == (f"cpu2: mpidr 0x{mpidr(2):08x} lost: told to proceed, no acknowledgment "
                                   "within 1000 ms, last stage proceed"), run.output
     others_online(run, failed={2})
 
@@ -121,9 +132,10 @@ def test_missing_wakeup_is_visible():
     out = build("no-wake", FAULT="no-wake", ACK_TIMEOUT_MS=1000)
     run = boot(out, CPUS)
     for idx in range(1, CPUS):
-        assert re.fullmatch(rf"cpu{idx}: mpidr 0x{0x80000000 | idx:08x} (timeout: no acknowledgment "
-                            r"within 1000 ms, last stage pen|lost: told to proceed, no acknowledgment "
-                            r"within 1000 ms, last stage arrived)", run.cpu_lines()[idx]), run.output
+        assert re.fullmatch(rf"cpu{idx}: mpidr 0x{mpidr(idx):08x} (timeout: no acknowledgment "
+                            rf"within 1000 ms, last stage pen{held_suffix(SETTINGS)}|lost: told to proceed, "
+                            r"no acknowledgment within 1000 ms, last stage arrived)", run.cpu_lines()[idx]), \
+            run.output
     assert run.summary() == (1, CPUS)
 
 
@@ -147,10 +159,16 @@ def test_mailbox_contents_before_boot_never_release(tmp_path, default_build, kin
         image = b"".join(stale_slot(epoch=7 + i, gen=5, entry=trap) for i in range(CPUS))
     else:
         image = _garbage(kind, size)
-    path = tmp_path / "mailbox.bin"
-    path.write_bytes(image)
-    run = boot(default_build, CPUS,
-               extra=["-device", f"loader,file={path},addr=0x{RAM_BASE:08x},force-raw=on"])
+    if SECURE_RAM:
+        # Planted through the stopped CPU (Secure at reset), read back before it runs.
+        sock = str(tmp_path / "gdb.sock")
+        run = boot(default_build, CPUS, extra=gdb_args(sock),
+                   after_spawn=lambda: plant(sock, RAM_BASE, image))
+    else:
+        path = tmp_path / "mailbox.bin"
+        path.write_bytes(image)
+        run = boot(default_build, CPUS,
+                   extra=["-device", f"loader,file={path},addr=0x{RAM_BASE:08x},force-raw=on"])
     others_online(run, failed=set())
 
 

@@ -1,5 +1,10 @@
-/* The bring-up report: one line per CPU and the summary, printed by CPU0 alone. */
+/*
+ * The bring-up report: one line per CPU and the summary, printed by CPU0 alone. It reads what the
+ * coordinator (smp/) recorded; it lives here, beside the console, so that the protocol layer
+ * depends on neither the console nor anything else of CPU0's flow.
+ */
 #include <muster/console.h>
+#include <muster/report.h>
 #include <muster/smp.h>
 
 static void report_failure(unsigned idx, const struct smp_cpu *cpu, const struct mbox_slot *slot)
@@ -13,7 +18,9 @@ static void report_failure(unsigned idx, const struct smp_cpu *cpu, const struct
 			   idx, (unsigned long)cpu->mpidr, (unsigned long)smp_ack_timeout_ms(),
 			   smp_stage_name(stage),
 			   mbox_ack_gen(ack) == cpu->gen ? ", arrived late and stayed parked" : "",
-			   cpu->held_in_reset ? ", held in reset" : "");
+			   cpu->power == SMP_POWER_HELD ? ", held in reset" :
+			   cpu->start_unconfirmed       ? ", its start was not confirmed by the power controller" :
+							  "");
 		break;
 	case SMP_LOST:
 		con_printf("cpu%u: mpidr 0x%08lx lost: told to proceed, no acknowledgment within %lu ms, "
@@ -66,8 +73,17 @@ unsigned smp_report(void)
 
 void smp_watch_abandoned(uint32_t ms)
 {
-	uint32_t watching = smp_timed_out_mask();
+	uint32_t watching = 0;
 	uint64_t end = plat_time_us() + (uint64_t)ms * 1000U;
+
+	for (unsigned idx = 0; idx < smp_cpu_total(); idx++) {
+		if (!(smp_timed_out_mask() & (1U << idx)))
+			continue;
+		if (smp_cpus[idx].power == SMP_POWER_HELD) /* stopped: nothing can arrive late */
+			con_printf("cpu%u: held in reset since its deadline: it cannot arrive late\n", idx);
+		else
+			watching |= 1U << idx;
+	}
 
 	while (watching && plat_time_us() < end) {
 		cpu_relax();
