@@ -254,8 +254,13 @@ print-qemu:
 	@echo "QEMU_STAY_UP_VARS=$(QEMU_STAY_UP_VARS)"
 	@echo "LINUX_DTB=$(LINUX_DTB)"
 	@echo "LINUX_CONSOLE=$(LINUX_CONSOLE)"
+	@echo "LINUX_REBOOT=$(or $(LINUX_REBOOT),yes)"
 	@echo "QEMU_CPU_HOLD=$(or $(QEMU_CPU_HOLD),no)"
 	@echo "QEMU_ABORT_ADDR=$(QEMU_ABORT_ADDR)"
+	@echo "PSCI_LINUX_FAULTS=$(or $(PSCI_LINUX_FAULTS),no)"
+	@echo "PSCI_HOTPLUG_ROUNDS=$(PSCI_HOTPLUG_ROUNDS)"
+	@echo "PSCI_LINUX_SYSTEM_OFF=$(or $(PSCI_LINUX_SYSTEM_OFF),yes)"
+	@echo "PLAT_BOOT_IMAGE=$(PLAT_BOOT_IMAGE)"
 	@echo "OS_ENTRY_MODE=$(OS_ENTRY_MODE)"
 	@echo "QEMU_XEN=$(or $(QEMU_XEN),no)"
 	@echo "PLAT_FLASH_BASE=$(call board_const,PLAT_FLASH_BASE)"
@@ -271,6 +276,10 @@ print-qemu:
 		PLAT_HAS_CPU_POWER PLAT_LINUX_STARTS_CORES; do v=$$(printf '%s\n' '#include <muster/platform.h>' $$c | \
 		$(CC) -Iinclude -Iplatform/$(PLATFORM) -D__ASSEMBLER__ -E -P - | tail -n 1 | sed -E 's/([0-9a-fA-F])U\b/\1/g'); \
 		printf '%s=0x%08x\n' $$c $$(($$v)); done
+
+# A board's own build rules, e.g. the image its boot ROM loads (PLAT_BOOT_IMAGE, which `all` then
+# builds): platform/<name>/rules.mk, read after everything above so that it may use $(BUILD).
+-include platform/$(PLATFORM)/rules.mk
 
 clean:
 	rm -rf build

@@ -101,7 +101,7 @@ static void mark_cpu(uint32_t reg, char *status, uint32_t status_len, void *ctx)
 }
 
 /* A CPU node whose MPIDR is no core of this board, or a core beyond the count the hardware reports. */
-static int cpu_absent(uint32_t reg, void *ctx)
+static int cpu_absent(uint32_t reg, const void *ctx)
 {
 	int idx = cpu_index_of(MPIDR_MP_FORMAT | reg);
 

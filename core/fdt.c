@@ -57,6 +57,7 @@ int fdt_check(const void *fdt, size_t max, char *why, size_t why_len)
 struct walk {
 	uint8_t *base;
 	uint32_t off, end;
+	uint32_t tok_off; /* where the token next_token returned begins (NOPs before it included) */
 	const char *strings;
 	uint32_t strings_size;
 };
@@ -64,6 +65,7 @@ struct walk {
 /* Next token at w->off; advances past it. Returns the token, or FDT_END on any malformation. */
 static uint32_t next_token(struct walk *w, const char **name, uint8_t **value, uint32_t *len)
 {
+	w->tok_off = w->off;
 	for (;;) {
 		if (w->off + 4 > w->end)
 			return FDT_END;
@@ -282,7 +284,7 @@ static void nop_range(struct walk *w, uint32_t start, uint32_t end)
 
 #define FDT_MAX_DROPPED 32
 
-int fdt_drop_cpus(void *fdt, int (*drop)(uint32_t reg, void *ctx), void *ctx)
+int fdt_drop_cpus(void *fdt, int (*drop)(uint32_t reg, const void *ctx), const void *ctx)
 {
 	struct walk w;
 	const char *name = NULL;
@@ -293,7 +295,7 @@ int fdt_drop_cpus(void *fdt, int (*drop)(uint32_t reg, void *ctx), void *ctx)
 	/* Pass 1: /cpus/cpu@* nodes the caller drops; remember their phandles. */
 	walk_init(&w, fdt);
 	for (;;) {
-		uint32_t before = w.off, tok = next_token(&w, &name, &value, &l);
+		uint32_t tok = next_token(&w, &name, &value, &l);
 
 		if (tok == FDT_BEGIN_NODE) {
 			depth++;
@@ -303,7 +305,7 @@ int fdt_drop_cpus(void *fdt, int (*drop)(uint32_t reg, void *ctx), void *ctx)
 				in_cpu = 1;
 				have_reg = 0;
 				phandle = 0;
-				start = before;
+				start = w.tok_off;
 			}
 		} else if (tok == FDT_END_NODE) {
 			if (depth == 3 && in_cpu) {
@@ -342,13 +344,13 @@ int fdt_drop_cpus(void *fdt, int (*drop)(uint32_t reg, void *ctx), void *ctx)
 	in_cpus = 0;
 	walk_init(&w, fdt);
 	for (;;) {
-		uint32_t before = w.off, tok = next_token(&w, &name, &value, &l);
+		uint32_t tok = next_token(&w, &name, &value, &l);
 
 		if (tok == FDT_BEGIN_NODE) {
 			depth++;
 			if (depth > FDT_MAX_DEPTH)
 				return dropped;
-			starts[depth] = before;
+			starts[depth] = w.tok_off;
 			if (depth == 2 && strcmp(name, "cpus") == 0)
 				in_cpus = 1;
 			else if (depth == 3 && in_cpus && strcmp(name, "cpu-map") == 0)

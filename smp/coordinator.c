@@ -117,6 +117,7 @@ static bool releasable(unsigned idx)
 static void start_core(struct smp_cpu *cpu, unsigned idx)
 {
 	/* Whatever the board answers, the core may run from here on: only its handshake says it does. */
+	/* cppcheck-suppress knownConditionTrueFalse ; a constant 0 where PLAT_HAS_CPU_POWER is 0 */
 	cpu->start_unconfirmed = plat_opt_cpu_power_on(idx) != 0;
 	cpu->power = SMP_POWER_ON;
 }

@@ -211,7 +211,7 @@ base atomic-2 "2 secondaries" atomic,r3 -DNSEC=2 -DROUNDS=3 -DRESETS=2 -DATOMIC_
 if [ "${MODEL_QUICK:-0}" != 1 ]; then
 	base atomic-3 "3 secondaries" atomic -DNSEC=3 -DROUNDS=2 -DRESETS=1 -DATOMIC_CMD -DSTALE_SPREAD
 fi
-# A board with PLAT_HAS_CPU_POWER (orangepi-pc): cores start at release_one's plat_cpu_power_on,
+# A board with PLAT_HAS_CPU_POWER (orangepi-pc, sabrelite): cores start at release_one's plat_cpu_power_on,
 # and poll_one holds an abandoned core in reset wherever it is (or the hold does not take).
 base power-words-1 "1 secondary, CPU power control" words,r3,power -DNSEC=1 -DROUNDS=3 -DRESETS=2 -DCPU_POWER
 base power-atomic-2 "2 secondaries, CPU power control" atomic,r3,power -DNSEC=2 -DROUNDS=3 -DRESETS=1 -DATOMIC_CMD -DCPU_POWER

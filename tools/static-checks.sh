@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Static checks: compiler-clean fault builds, cppcheck, clang-tidy, board names in generic code, barrier comments.
+# Static checks: compiler-clean fault builds, cppcheck, clang-tidy, board names in generic code, barrier comments,
+# the porting interface's checks, smp/'s layering, docs that match the tree.
 # Prints one "check: NAME: ok|FAILED" line each and a closing "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -16,7 +17,8 @@ FAULT_DEFS="-DMUSTER_FAULTS -DMUSTER_FAULT_KIND=1 -DMUSTER_FAULT_CPU=1 -DMUSTER_
 
 # 1. Generic code never names a board (boards live under platform/ only).
 boards=$(ls platform | grep -v '^common$' | sed 's/.*/\\b&\\b/' | tr '\n' '|')
-pattern="(${boards}allwinner|sun8i|\\bh3\\b|\\bvirt\\b)"
+# Board names, and the SoC and vendor words that name a board as surely (sabrelite: imx, i.MX, NXP).
+pattern="(${boards}allwinner|sun8i|\\bh3\\b|\\bvirt\\b|imx|i\\.mx|freescale|\\bnxp\\b)"
 # (".arch_extension virt" is the Arm Virtualization Extensions, not the board.)
 if out=$(grep -rniE "$pattern" $GENERIC_DIRS | grep -v '\.arch_extension virt'); then
 	echo "$out"; result "no board names in generic code" 1
@@ -68,6 +70,34 @@ for plat in $PLATFORMS; do
 	done
 	result "clang-tidy $plat" $ok
 done
+
+# The porting interface refuses a board.h without the flash image's window, and one that places
+# the image's parts itself (the layout is platform.h's alone): each variant of the host tests'
+# board.h must fail to preprocess.
+tmp=$(mktemp -d)
+ok=0
+for variant in "s/^#define PLAT_FLASH_BASE .*//" "s/^#define PLAT_FLASH_SIZE .*//" \
+	"\$a #define MUSTER_SETTINGS_ADDR 0x40000" "\$a #define MUSTER_PAYLOAD_ADDR 0x80000"; do
+	mkdir -p "$tmp/b" && sed -e "$variant" tests/host/board.h >"$tmp/b/board.h"
+	if echo '#include <muster/platform.h>' | gcc -E -D__ASSEMBLER__ -Iinclude -I"$tmp/b" -x c - >/dev/null 2>&1; then
+		echo "include/muster/platform.h accepted a board.h edited with: $variant"; ok=1
+	fi
+done
+echo '#include <muster/platform.h>' | gcc -E -D__ASSEMBLER__ -Iinclude -Itests/host -x c - >/dev/null 2>&1 || {
+	echo "include/muster/platform.h refused the host tests' board.h as it is"; ok=1; }
+rm -rf "$tmp"
+result "platform.h refuses a board without PLAT_FLASH_* or with its own flash layout" $ok
+
+# The protocol layer (smp/) depends on neither the console nor the device tree: CPU0's side
+# (core/) prints its reports and reads the device tree.
+if out=$(grep -nE 'muster/(console|fdt)\.h|\b(con_[a-z_]+|fdt_[a-z_]+)\(' smp/*.c include/muster/smp.h); then
+	echo "$out"; result "smp/ uses neither the console nor the device tree" 1
+else result "smp/ uses neither the console nor the device tree" 0; fi
+
+# The docs name what exists: paths, links, make targets, every board, the generic directories,
+# and none of the sentences this tree has already made false (tools/doc-checks.py).
+/usr/bin/python3 tools/doc-checks.py
+result "docs match the tree" $?
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -34,7 +34,7 @@ int fdt_for_each_cpu(void *fdt, void (*fn)(uint32_t reg, char *status, uint32_t 
  * Delete in place (overwrite with FDT_NOP) every /cpus/cpu@* node for which drop(reg) is true, and
  * each /cpus/cpu-map node whose "cpu" names a deleted node. Returns the number of CPU nodes deleted.
  */
-int fdt_drop_cpus(void *fdt, int (*drop)(uint32_t reg, void *ctx), void *ctx);
+int fdt_drop_cpus(void *fdt, int (*drop)(uint32_t reg, const void *ctx), const void *ctx);
 
 /*
  * For each child node of the node at absolute `path` ("/images"), call fn(its name). Returns the

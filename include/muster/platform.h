@@ -169,7 +169,22 @@ void plat_system_reset(void) __attribute__((noreturn));
 /* ---- optional hooks ----------------------------------------------------------------- */
 
 #if PLAT_HAS_CPU_POWER
-/* Start core idx from reset at muster's reset vector / hold it in reset. 0 on success. */
+/*
+ * Only CPU0 leaves reset on such a board. The coordinator keeps every core's power state (off,
+ * held, on: include/muster/smp.h) and calls these only where they mean something, so a board keeps
+ * no state and needs no idempotence (docs/porting.md, "Cores behind a power controller"):
+ *
+ * plat_cpu_power_on: CPU0, for a core that is off or held only. Start it from reset at muster's
+ * reset vector (MUSTER_FLASH_BASE), with CPU0's earlier stores complete before it runs. 0 when
+ * the controller says it started; the coordinator counts it as possibly running either way.
+ *
+ * plat_cpu_hold_in_reset: CPU0, for a core that may be running and touched nothing shared (it
+ * missed its deadline before ARRIVED, or is parked). Stop it wherever it is, so that the next
+ * power-on restarts it from reset. 0 only once the hold has taken effect, confirmed by the
+ * hardware or after a settle time the SoC's manual gives: a power-on written before then can be
+ * lost (an asynchronous controller sees the core still on). Otherwise non-zero: the core stays
+ * "on", and a retry reaches it through its pen.
+ */
 int plat_cpu_power_on(unsigned idx);
 int plat_cpu_hold_in_reset(unsigned idx);
 #endif

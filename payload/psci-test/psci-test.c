@@ -1572,8 +1572,10 @@ static void check_fill_intact(void)
 
 	begin();
 	for (uint32_t a = PLAT_RAM_BASE; a - PLAT_RAM_BASE < PLAT_RAM_SIZE; a += 4U) {
-		uint32_t v;
-		if (ours(a) || (v = *(volatile uint32_t *)(uintptr_t)a) == fill_word(a))
+		if (ours(a))
+			continue;
+		uint32_t v = *(volatile uint32_t *)(uintptr_t)a;
+		if (v == fill_word(a))
 			continue;
 		if (changed++ < MAX_FAIL_NOTES)
 			fail("0x%08lx holds 0x%08lx, the fill wrote 0x%08lx", (unsigned long)a, (unsigned long)v,

@@ -26,6 +26,7 @@ static int scr_change(const struct imx6_src *src, unsigned cpu, int enable)
 	uint32_t start = src->now(), ticks = src->wait_us * (src->hz / 1000000U);
 
 	while (mmio_read32(src->base + SRC_SCR) & SCR_CORE_RST(cpu))
+		/* cppcheck-suppress [duplicateExpression, unsignedLessThanZero] ; now() reads a running counter */
 		if (src->now() - start >= ticks)
 			return -1;
 	return 0;

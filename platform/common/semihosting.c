@@ -6,8 +6,7 @@
 void semihosting_exit(void)
 {
 	/* Operation 0x18 SYS_EXIT in r0, reason 0x20026 ADP_Stopped_ApplicationExit in r1; the A32 trap is SVC 0x123456. */
-	register uint32_t op __asm__("r0") = 0x18;
-	register uint32_t reason __asm__("r1") = 0x20026;
+	uint32_t op = 0x18, reason = 0x20026;
 
-	__asm__ volatile("svc 0x123456" : : "r"(op), "r"(reason) : "memory");
+	__asm__ volatile("mov r0, %0\n\tmov r1, %1\n\tsvc 0x123456" : : "r"(op), "r"(reason) : "r0", "r1", "memory");
 }

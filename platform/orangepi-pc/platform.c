@@ -5,6 +5,7 @@
 #include "../common/gentimer.h"
 #include "../common/gicv2.h"
 #include "../common/ns16550.h"
+#include "../common/semihosting.h"
 #include "../common/sunxi_cpucfg.h"
 #include "../common/sunxi_timer.h"
 
@@ -166,22 +167,6 @@ int plat_cpu_hold_in_reset(unsigned idx)
 		return -1;
 	return sunxi_cpu_assert_reset(&cpu_ctl, idx);
 }
-
-#if OPI_SEMIHOSTING_EXIT
-/*
- * Semihosting SYS_EXIT (Arm "Semihosting for AArch32 and AArch64", ARM-software/abi-aa: operation
- * 0x18, reason ADP_Stopped_ApplicationExit 0x20026, A32 trap SVC 0x123456): QEMU started with
- * -semihosting-config enable=on exits with status 0. On hardware without a debugger it would be a
- * plain SVC exception, hence a build switch rather than a run-time choice.
- */
-static void semihosting_exit(void)
-{
-	register uint32_t op __asm__("r0") = 0x18;
-	register uint32_t reason __asm__("r1") = 0x20026;
-
-	__asm__ volatile("svc 0x123456" : : "r"(op), "r"(reason) : "memory");
-}
-#endif
 
 __attribute__((noreturn)) void plat_system_off(void)
 {

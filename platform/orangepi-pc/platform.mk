@@ -11,7 +11,8 @@ endif
 endif
 PLAT_CFLAGS := -mcpu=cortex-a7 -marm -mfloat-abi=soft -DOPI_SEMIHOSTING_EXIT=$(SEMIHOSTING_EXIT)
 PLAT_SRCS := platform/orangepi-pc/platform.c platform/common/ns16550.c platform/common/gicv2.c \
-	platform/common/gentimer.c platform/common/sunxi_timer.c platform/common/sunxi_cpucfg.c
+	platform/common/gentimer.c platform/common/sunxi_timer.c platform/common/sunxi_cpucfg.c \
+	platform/common/semihosting.c
 QEMU_MACHINE := orangepi-pc
 # The board's 1 GiB (QEMU's default and maximum); the flash window needs 128 MiB at least.
 QEMU_MEM := 1G

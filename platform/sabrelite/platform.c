@@ -100,7 +100,7 @@ int plat_cpu_power_on(unsigned idx)
  * shared). Disabled in the SRC, it is held in reset until the next start. The hold counts only
  * once the SRC confirms it: QEMU turns the core off later, from the core's own vCPU thread, and
  * a start written before that finds the core "already on" and is lost, leaving it off for the
- * rest of the boot (a retry that followed an unconfirmed hold at once failed 3 runs of 3).
+ * rest of the boot (a boot retry right after an unconfirmed hold lost the core in 7 runs of 10).
  * Unconfirmed, it returns -1: the coordinator then keeps the core as running, and a retry
  * reaches it through its pen if it is alive.
  */

@@ -12,3 +12,8 @@ QEMU_QUIET := -audiodev none,id=snd0 -global pl041.audiodev=snd0
 LINUX_DTB := vexpress-v2p-ca15-tc1.dtb
 # The mode the OS starts in: the Cortex-A15's HYP, which QEMU's vexpress-a15 always models.
 OS_ENTRY_MODE := HYP
+# Linux CPU hotplug through muster's PSCI (tests/qemu/test_psci_linux.py): "<cpus>:<rounds>".
+PSCI_HOTPLUG_ROUNDS := 4:160
+# Linux powers this board off with its device tree's own driver (vexpress-poweroff, SYS_CFG), not
+# PSCI SYSTEM_OFF: muster prints no PSCI summary at the end.
+PSCI_LINUX_SYSTEM_OFF := no

@@ -18,7 +18,7 @@ QEMU_MAX_CPUS := 8
 QEMU_QUIET := -cpu cortex-a15
 # -kernel cannot boot muster here: QEMU loads the ELF into the Non-secure address space, where the
 # Secure flash at 0 does not exist, and holds the secondaries off under its own PSCI. For a test
-# harness that skips -kernel boots where this says no (generic patch pending).
+# harness, which skips -kernel boots where this says no.
 QEMU_KERNEL_BOOT := no
 # The device tree Linux boots with (tests): QEMU generates virt's, per CPU count and memory; this
 # script dumps it (`tools/virt-dtb.sh CPUS OUT.dtb [MEM]`).
@@ -26,3 +26,10 @@ LINUX_DTB := tools/virt-dtb.sh
 # An unmapped address where QEMU's virt answers an access with an abort (the console test of md/mw
 # reports it); vexpress and the others ignore such accesses and leave this out.
 QEMU_ABORT_ADDR := 0x0c000000
+# The Linux CPU_ON failure tests (tests/qemu/test_psci_faults.py) run on this PSCI board only: one
+# is enough for those paths, which are generic.
+PSCI_LINUX_FAULTS := yes
+# Linux CPU hotplug through muster's PSCI (tests/qemu/test_psci_linux.py): rounds of the loop per
+# CPU count, "<cpus>:<rounds>". With the other PSCI boards' they make at least 1000 offline/online
+# cycles; one takes about 60-110 ms of wall time under TCG here with 4 CPUs, 150-250 ms with 8.
+PSCI_HOTPLUG_ROUNDS := 4:120 8:20

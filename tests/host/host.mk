@@ -44,6 +44,15 @@ HOST_STRESS_SRCS := $(HOST_SMP_SRCS) $(HOST_SIM_SRCS) $(HOST_DIR)/stress.c
 HOST_STRESS_OBJS := $(addprefix $(HOST_STRESS_OUT)/,$(HOST_STRESS_SRCS:.c=.o))
 HOST_STRESS_BIN := $(HOST_OUT)/stress
 
+# The coordinator's power-state tracking on a board with a power controller (power/board.h, found
+# before the sim's board.h): its own objects, since the board differs. No threads: the fake cores
+# are stepped by the fake clock (cmocka: counted with the unit tests).
+HOST_POWER_OUT := $(HOST_OUT)/obj-power
+HOST_POWER_FLAGS := -I$(HOST_DIR)/power $(HOST_UNIT_FLAGS)
+HOST_POWER_SRCS := smp/pen.c smp/coordinator.c smp/mailbox.c core/report.c $(HOST_DIR)/test_power.c
+HOST_POWER_OBJS := $(addprefix $(HOST_POWER_OUT)/,$(HOST_POWER_SRCS:.c=.o))
+HOST_POWER_BIN := $(HOST_OUT)/test_power
+
 # The PSCI monitor's bakery lock under ThreadSanitizer (cmocka: counted with the unit tests).
 HOST_BAKERY_SRCS := smp/bakery.c $(HOST_SMP_SRCS) $(HOST_SIM_SRCS) $(HOST_DIR)/test_bakery.c
 HOST_BAKERY_OBJS := $(addprefix $(HOST_STRESS_OUT)/,$(HOST_BAKERY_SRCS:.c=.o))
@@ -77,15 +86,23 @@ $(HOST_STRESS_OUT)/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_STRESS_FLAGS) -MMD -MP -c $< -o $@
 
+$(HOST_POWER_OUT)/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_POWER_FLAGS) -MMD -MP -c $< -o $@
+
 # Rebuild when the flags change (a different deadline, say).
 $(HOST_UNIT_OBJS) $(HOST_PAYLOAD_OBJS): $(HOST_UNIT_OUT)/flags
 $(HOST_STRESS_OBJS) $(HOST_BAKERY_OBJS): $(HOST_STRESS_OUT)/flags
+$(HOST_POWER_OBJS): $(HOST_POWER_OUT)/flags
 $(HOST_UNIT_OUT)/flags: HOST_FORCE
 	@mkdir -p $(@D)
 	@echo '$(HOST_CC) $(HOST_UNIT_FLAGS)' | cmp -s - $@ || echo '$(HOST_CC) $(HOST_UNIT_FLAGS)' > $@
 $(HOST_STRESS_OUT)/flags: HOST_FORCE
 	@mkdir -p $(@D)
 	@echo '$(HOST_CC) $(HOST_STRESS_FLAGS)' | cmp -s - $@ || echo '$(HOST_CC) $(HOST_STRESS_FLAGS)' > $@
+$(HOST_POWER_OUT)/flags: HOST_FORCE
+	@mkdir -p $(@D)
+	@echo '$(HOST_CC) $(HOST_POWER_FLAGS)' | cmp -s - $@ || echo '$(HOST_CC) $(HOST_POWER_FLAGS)' > $@
 HOST_FORCE:
 
 $(HOST_UNIT_BIN): $(HOST_UNIT_OBJS)
@@ -100,12 +117,18 @@ $(HOST_STRESS_BIN): $(HOST_STRESS_OBJS)
 $(HOST_BAKERY_BIN): $(HOST_BAKERY_OBJS)
 	$(HOST_CC) $(HOST_STRESS_FLAGS) $^ -lcmocka -o $@
 
--include $(HOST_UNIT_OBJS:.o=.d) $(HOST_STRESS_OBJS:.o=.d) $(HOST_PAYLOAD_OBJS:.o=.d) $(HOST_BAKERY_OBJS:.o=.d)
+$(HOST_POWER_BIN): $(HOST_POWER_OBJS)
+	$(HOST_CC) $(HOST_POWER_FLAGS) $^ -lcmocka -o $@
+
+-include $(HOST_UNIT_OBJS:.o=.d) $(HOST_STRESS_OBJS:.o=.d) $(HOST_PAYLOAD_OBJS:.o=.d) $(HOST_BAKERY_OBJS:.o=.d) \
+	$(HOST_POWER_OBJS:.o=.d)
 
 # cmocka prints its own [ PASSED ] / [ FAILED ] summary; the exit status is non-zero on failure.
-host-test: $(HOST_UNIT_BIN) $(HOST_PAYLOAD_BIN) $(HOST_BAKERY_BIN)
+host-test: $(HOST_UNIT_BIN) $(HOST_PAYLOAD_BIN) $(HOST_BAKERY_BIN) $(HOST_POWER_BIN)
 	ASAN_OPTIONS='$(HOST_ASAN_OPTIONS)' UBSAN_OPTIONS='$(HOST_UBSAN_OPTIONS)' \
 		$(HOST_TIMEOUT) 600 ./$(HOST_UNIT_BIN)
+	ASAN_OPTIONS='$(HOST_ASAN_OPTIONS)' UBSAN_OPTIONS='$(HOST_UBSAN_OPTIONS)' \
+		$(HOST_TIMEOUT) 600 ./$(HOST_POWER_BIN)
 	ASAN_OPTIONS='$(HOST_ASAN_OPTIONS)' UBSAN_OPTIONS='$(HOST_UBSAN_OPTIONS)' \
 		$(HOST_TIMEOUT) 600 ./$(HOST_PAYLOAD_BIN)
 	TSAN_OPTIONS='$(HOST_TSAN_OPTIONS)' UBSAN_OPTIONS='$(HOST_UBSAN_OPTIONS)' \

@@ -68,12 +68,14 @@
  *    smp_resync), smp_watch_abandoned and the reports (they only read), generations above 0xffffff.
  *  - smp_release's sweep over the pending CPUs is "poll any pending CPU that needs a look": a
  *    superset of the code's fixed index order.
- *  - Boards: on vexpress-a9, vexpress-a15 and virt PLAT_HAS_CPU_POWER is 0: plat_opt_cpu_power_on
- *    does nothing and plat_opt_cpu_hold_in_reset fails (the default model). -DCPU_POWER models a
- *    board that has it (orangepi-pc): a core runs only once release_one's plat_cpu_power_on (after
+ *  - Boards: without PLAT_HAS_CPU_POWER every core leaves reset with CPU0, and the coordinator
+ *    never calls the power hooks (the default model). -DCPU_POWER models a board that has it
+ *    (orangepi-pc, sabrelite): a core runs only once release_one's plat_cpu_power_on (after
  *    mbox_publish) started it; poll_one's plat_cpu_hold_in_reset after an ABANDON either stops it
- *    wherever it is, until the next release_one starts it again at the reset vector, or does not
- *    take (the core runs on; power_on then leaves a running core alone).
+ *    wherever it is (a hold the board confirmed: SMP_POWER_HELD), until the next release_one starts
+ *    it again at the reset vector, or does not take (the core runs on, SMP_POWER_ON, and the
+ *    coordinator calls no power-on for it: its power state, include/muster/smp.h). A hold the board
+ *    reports before it has taken effect is not modelled: platform.h requires a confirmed one.
  *
  * LARGER STEPS FOR THE 2- AND 3-SECONDARY RUNS (-DATOMIC_CMD). The word-level runs (default) make
  * none of these merges and check every property, P7 included; the merges only cut the interleavings
@@ -229,7 +231,7 @@ bit reset_req[NSEC];    /* a warm reset of the secondary is due */
 byte resets_left = RESETS;
 
 #ifdef CPU_POWER
-/* ---- a board with PLAT_HAS_CPU_POWER (orangepi-pc) ---------------------------------------- */
+/* ---- a board with PLAT_HAS_CPU_POWER (orangepi-pc, sabrelite) ----------------------------- */
 bit powered[NSEC];      /* plat_cpu_power_on(k) has started the core (a running core it leaves alone) */
 bit held[NSEC];         /* plat_cpu_hold_in_reset(k): the core is stopped, wherever it was */
 #define HELD(j) held[j]
@@ -633,9 +635,9 @@ inline poll_act()
 		}
 #ifdef CPU_POWER
 		;
-		if                                                /* coordinator.c:poll_one: held_in_reset = plat_opt_cpu_hold_in_reset(idx) == 0 */
+		if                                                /* coordinator.c:poll_one: power == SMP_POWER_ON && plat_opt_cpu_hold_in_reset(idx) == 0 */
 		:: held[k] = 1                                    /* @reach-power the core is stopped wherever it is */
-		:: skip                                           /* the hold did not take (orangepi-pc: the read-back says released): it runs on */
+		:: skip                                           /* the hold was not confirmed (orangepi-pc under QEMU: the read-back says released): it runs on */
 		fi
 #endif
 	:: act == A_READDR ->
@@ -725,7 +727,7 @@ proctype Coordinator()
 				}
 				publish(k, e, cgen[k], r);        /* @reach coordinator.c:release_one: mbox_publish(slot, cpu->epoch, cpu->gen, entry, arg, 0) */
 #ifdef CPU_POWER
-				d_step { held[k] = 0; powered[k] = 1 } /* coordinator.c:release_one: plat_opt_cpu_power_on(idx) */
+				d_step { held[k] = 0; powered[k] = 1 } /* coordinator.c:release_one: start_core if power != SMP_POWER_ON (no-op for a running core) */
 #endif
 				e = 0;
 				pending = pending | B(k)

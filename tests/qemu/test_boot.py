@@ -83,3 +83,18 @@ def test_unknown_platform_lists_valid_ones():
     assert res.returncode != 0
     assert "unknown PLATFORM 'no-such-board'; valid platforms:" in res.stderr
     assert PLATFORM in res.stderr
+
+
+@pytest.mark.skipif(not SETTINGS["PLAT_BOOT_IMAGE"],
+                    reason="the board's boot ROM takes muster as it is (no platform/<name>/rules.mk PLAT_BOOT_IMAGE)")
+def test_boot_rom_image_carries_muster_at_its_entry(default_build):
+    """The image a boot ROM loads (e.g. mkimage -T imximage): its header says it enters at muster's
+    reset address, and muster.bin is inside it, unchanged."""
+    import os
+    import subprocess
+    image = os.path.join(default_build, SETTINGS["PLAT_BOOT_IMAGE"])
+    listing = subprocess.run(["mkimage", "-l", image], check=True, capture_output=True, text=True).stdout
+    entry = re.search(r"^Entry Point:\s+([0-9a-fA-F]+)$", listing, re.M)
+    assert entry and int(entry.group(1), 16) == int(SETTINGS["MUSTER_FLASH_BASE"], 0), listing
+    with open(image, "rb") as f, open(os.path.join(default_build, "muster.bin"), "rb") as m:
+        assert m.read() in f.read()

@@ -7,13 +7,16 @@ import time
 import pexpect
 import pytest
 
-from conftest import CONSOLE, PLATFORM, QEMU, ROOT, Boot, boot
+from conftest import CONSOLE, PLATFORM, QEMU, ROOT, Boot, boot, number, platform_settings
 
-pytestmark = pytest.mark.skipif(PLATFORM not in ("virt", "vexpress-a15"),
-                                reason="PSCI firmware only on virt and vexpress-a15")
+S = platform_settings(PLATFORM)
+pytestmark = pytest.mark.skipif(not number(S, "PLAT_HAS_PSCI"),
+                                reason="no PSCI firmware on this board (board.h PLAT_HAS_PSCI)")
 
-# -smp per board through muster: 2 (one racer), 4, and the board's maximum.
-MUSTER_CPUS = {"virt": [2, 4, 8], "vexpress-a15": [4]}.get(PLATFORM, [])
+# -smp through muster: 4 (or the board's maximum below it) and the maximum; with room for three
+# counts (more than 4 CPUs), also 2: a single racer.
+_MIN, _MAX = int(S["QEMU_MIN_CPUS"]), int(S["QEMU_MAX_CPUS"])
+MUSTER_CPUS = sorted({max(_MIN, min(4, _MAX)), _MAX} | ({2} if _MAX > 4 and _MIN <= 2 else set()))
 RACE_ROUNDS = 100
 FEATURES = ["PSCI_VERSION", "CPU_ON", "CPU_OFF", "AFFINITY_INFO", "SYSTEM_OFF", "SYSTEM_RESET",
             "MIGRATE_INFO_TYPE", "PSCI_FEATURES"]
@@ -99,7 +102,8 @@ def boot_reference(elf, cpus, timeout):
     return Boot(child.before, child.exitstatus)
 
 
-@pytest.mark.skipif(PLATFORM != "virt", reason="QEMU has its own PSCI only on plain virt")
+@pytest.mark.skipif(not S["QEMU_MACHINE"].startswith("virt"),
+                    reason="QEMU has its own PSCI only on plain virt (platform.mk QEMU_MACHINE)")
 def test_psci_payload_on_qemu_reference_psci():
     """The payload itself is right: QEMU's PSCI passes every check it supports."""
     elf = os.path.join(build_psci("psci-hvc", PSCI_CONDUIT="hvc"), "psci-test.elf")

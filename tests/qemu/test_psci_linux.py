@@ -9,40 +9,67 @@ import pytest
 
 from conftest import PLATFORM, ROOT, boot, platform_settings
 
-pytestmark = pytest.mark.skipif(PLATFORM not in ("virt", "vexpress-a15"),
-                                reason="Linux through muster's PSCI: boards with PLAT_HAS_PSCI")
+pytestmark = pytest.mark.skipif(not int(platform_settings(PLATFORM)["PLAT_HAS_PSCI"], 0),
+                                reason="Linux through muster's PSCI: boards with PLAT_HAS_PSCI (board.h)")
 
 # Linux starts in HYP where the CPU has the Virtualization Extensions and QEMU gives them, else in
 # Non-secure SVC: the board says which (platform.mk OS_ENTRY_MODE).
 START_MODE = {PLATFORM: platform_settings(PLATFORM)["OS_ENTRY_MODE"]}
-# Debian's vexpress-v2p-ca15-tc1.dtb describes the tile's 1 GiB at 0x80000000; the board's
-# QEMU_MEM (128M, enough for muster's own tests) would leave Linux without most of its memory.
-EXTRA = {"virt": (), "vexpress-a15": ("-m", "1G")}
+S = platform_settings(PLATFORM)
 
 # CPU hotplug: rounds of the initramfs loop (each takes every online secondary offline and back
 # online once, through muster's CPU_OFF and CPU_ON) per run. `make test` runs every board: the
 # runs below make at least HOTPLUG_TOTAL_MIN offline/online cycles in all (a cycle takes about
 # 60-110 ms of wall time under TCG here with 4 CPUs, 150-250 ms with 8, so the counts are split
 # between the boards and weighted to 4 CPUs).
-HOTPLUG_ROUNDS = {("virt", 4): 120, ("virt", 8): 20, ("vexpress-a15", 4): 160}
+# Each board's share is a board fact: platform.mk PSCI_HOTPLUG_ROUNDS, "<cpus>:<rounds> ...".
 FAULT_ROUNDS = 10  # the fault run: 2 secondaries online
 HOTPLUG_TOTAL_MIN = 1000
 
 
+def hotplug_rounds(platform=PLATFORM):
+    """{cpus: rounds} of the hotplug runs on a board (platform.mk PSCI_HOTPLUG_ROUNDS)."""
+    return {int(c): int(r) for c, r in (w.split(":") for w in
+                                        platform_settings(platform)["PSCI_HOTPLUG_ROUNDS"].split())}
+
+
+def psci_boards():
+    """Every board of the tree that offers PSCI (board.h PLAT_HAS_PSCI), as the build says."""
+    boards = sorted(d for d in os.listdir(os.path.join(ROOT, "platform"))
+                    if os.path.isfile(os.path.join(ROOT, "platform", d, "platform.mk")))
+    return [b for b in boards if int(platform_settings(b)["PLAT_HAS_PSCI"], 0)]
+
+
 def cycles(platform=None):
     """The offline/online cycles the runs make, on one board or on all of them."""
-    boards = {p for p, _ in HOTPLUG_ROUNDS} if platform is None else {platform}
-    return sum(r * (c - 1) for (p, c), r in HOTPLUG_ROUNDS.items() if p in boards) + FAULT_ROUNDS * 2 * len(boards)
+    boards = psci_boards() if platform is None else [platform]
+    return sum(sum(r * (c - 1) for c, r in hotplug_rounds(b).items()) + FAULT_ROUNDS * 2 for b in boards)
 
 
 def board_dtb(linux, cpus):
-    """The board's device tree as it comes (mkflash adds the /psci node and enable-methods)."""
-    if PLATFORM == "virt":
-        dtb = os.path.join(ROOT, "build", "test", f"virt-{cpus}cpus.dtb")
-        subprocess.run(["bash", "tools/virt-dtb.sh", str(cpus), dtb], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+    """The board's device tree as it comes (platform.mk LINUX_DTB; mkflash adds the /psci node and
+    enable-methods): Debian's file, or what the named script dumps from QEMU for this CPU count."""
+    name = S["LINUX_DTB"]
+    if name.endswith(".sh"):
+        dtb = os.path.join(ROOT, "build", "test", f"{PLATFORM}-{cpus}cpus.dtb")
+        subprocess.run(["bash", name, str(cpus), dtb], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         return dtb
-    return os.path.join(linux, "vexpress-v2p-ca15-tc1.dtb")
+    return os.path.join(linux, name)
+
+
+def linux_memory(linux):
+    """-m for Linux: the board's QEMU_MEM, or the RAM its device tree describes if that is more
+    (Debian's vexpress-v2p-ca15-tc1.dtb describes the tile's 1 GiB; QEMU_MEM is 128M there)."""
+    mem = S["QEMU_MEM"]
+    mib = int(mem[:-1]) << (10 if mem.endswith("G") else 0)
+    if S["LINUX_DTB"].endswith(".dtb"):
+        dtb = os.path.join(linux, S["LINUX_DTB"])
+        nodes = subprocess.run(["fdtget", "-l", dtb, "/"], check=True, capture_output=True, text=True).stdout.split()
+        for node in (n for n in nodes if n == "memory" or n.startswith("memory@")):
+            reg = subprocess.run(["fdtget", "-t", "u", dtb, f"/{node}", "reg"], check=True, capture_output=True,
+                                 text=True).stdout.split()
+            mib = max(mib, int(reg[-1]) >> 20)  # one bank, 32-bit cells: address, size
+    return ("-m", f"{mib}M")
 
 
 def psci_flash(name, linux, cpus, rounds, **make_vars):
@@ -58,7 +85,8 @@ def psci_flash(name, linux, cpus, rounds, **make_vars):
 
 def run_linux(out, cpus, timeout):
     t0 = time.monotonic()
-    run = boot(out, cpus, "pflash", image="flash.img", timeout=timeout, extra=EXTRA[PLATFORM])
+    run = boot(out, cpus, "pflash", image="flash.img", timeout=timeout,
+               extra=linux_memory(os.path.join(ROOT, "build", "linux")))
     hotplug = [l for l in run.lines if l.startswith("initramfs: hotplug ")]
     print(f"{PLATFORM}, {cpus} CPUs: {time.monotonic() - t0:.1f} s wall; {'; '.join(hotplug)}")
     return run
@@ -94,9 +122,10 @@ def psci_summary(run):
 def check_hotplug(run, rounds, secondaries, online_list):
     assert run.has(rf"^initramfs: hotplug cycles {rounds} failures 0$"), run.output
     # Every offline/online went through muster: one CPU_ON per secondary at boot, then one CPU_OFF
-    # and one CPU_ON per cycle, none failed. muster says so when Linux powers off through PSCI;
-    # on vexpress-a15 Linux's own SYS_CFG driver (its DTB's vexpress-poweroff) powers off instead.
-    if PLATFORM == "virt":
+    # and one CPU_ON per cycle, none failed. muster says so when Linux powers off through PSCI
+    # SYSTEM_OFF; where the board's device tree gives Linux a power-off driver of its own, that
+    # one powers off instead (platform.mk PSCI_LINUX_SYSTEM_OFF := no).
+    if S["PSCI_LINUX_SYSTEM_OFF"] == "yes":
         on, on_failed, off, _ = psci_summary(run)
         assert (on, on_failed, off) == (secondaries * (rounds + 1), 0, secondaries * rounds), run.output
     # Warnings reach the console during the loop (tests/linux/init): Linux's PSCI code polls
@@ -162,12 +191,12 @@ def test_mkflash_asks_for_muster_psci(linux, tmp_path):
 
 def test_hotplug_counts_reach_the_minimum():
     """What every board's runs do together (`make test` runs them all)."""
-    assert cycles() >= HOTPLUG_TOTAL_MIN, {p: cycles(p) for p, _ in HOTPLUG_ROUNDS}
+    assert cycles() >= HOTPLUG_TOTAL_MIN, {p: cycles(p) for p in psci_boards()}
 
 
-@pytest.mark.parametrize("cpus", sorted(c for p, c in HOTPLUG_ROUNDS if p == PLATFORM))
+@pytest.mark.parametrize("cpus", sorted(hotplug_rounds()) if int(S["PLAT_HAS_PSCI"], 0) else [])
 def test_linux_boots_and_hotplugs_through_psci(linux, cpus):
-    rounds = HOTPLUG_ROUNDS[(PLATFORM, cpus)]
+    rounds = hotplug_rounds()[cpus]
     out = psci_flash(f"psci-linux-{cpus}", linux, cpus, rounds)
     run = run_linux(out, cpus, timeout=180 + rounds * (cpus - 1))
     assert run.summary() == (cpus, cpus)
