@@ -20,7 +20,11 @@ MEM = "1G"  # Xen, and dom0's 256 MiB beside it; virt-dtb.sh dumps the memory no
 
 @pytest.fixture(scope="module")
 def xen():
-    subprocess.run(["bash", "tools/fetch-xen.sh"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    res = subprocess.run(["bash", "tools/fetch-xen.sh"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    if res.returncode == 3:  # the distribution ships no armhf Xen (Debian 13): nothing to boot
+        pytest.skip(res.stderr.strip())
+    assert res.returncode == 0, res.stderr
     return os.path.join(ROOT, "build", "xen", "xen")
 
 
