@@ -254,7 +254,6 @@ print-qemu:
 	@echo "QEMU_STAY_UP_VARS=$(QEMU_STAY_UP_VARS)"
 	@echo "LINUX_DTB=$(LINUX_DTB)"
 	@echo "LINUX_CONSOLE=$(LINUX_CONSOLE)"
-	@echo "LINUX_REBOOT=$(or $(LINUX_REBOOT),yes)"
 	@echo "QEMU_CPU_HOLD=$(or $(QEMU_CPU_HOLD),no)"
 	@echo "QEMU_ABORT_ADDR=$(QEMU_ABORT_ADDR)"
 	@echo "PSCI_LINUX_FAULTS=$(or $(PSCI_LINUX_FAULTS),no)"

@@ -35,6 +35,3 @@ QEMU_STAY_UP_VARS := SEMIHOSTING_EXIT=0
 # UART1 (QEMU's first serial port).
 LINUX_DTB := imx6q-sabrelite.dtb
 LINUX_CONSOLE := ttymxc0
-# Linux restarts the i.MX 6 through its watchdog driver, imx2_wdt, a module in Debian's armmp kernel
-# that the test initramfs does not carry: its reboot halts ("Reboot failed -- System halted").
-LINUX_REBOOT := no: Debian's armmp has imx2_wdt, its restart handler here, as a module the test initramfs lacks

@@ -32,8 +32,6 @@ def why_not_here():
                 "gets CPU0 only, no secondary to bring up after a reboot")
     if not SETTINGS["LINUX_DTB"]:
         return "platform.mk names no LINUX_DTB: no device tree to boot Linux with"
-    if SETTINGS.get("LINUX_REBOOT", "yes") != "yes":
-        return f"platform.mk: Linux cannot reboot this board here ({SETTINGS['LINUX_REBOOT']})"
     if not models_system_reset(SETTINGS):
         return (f"QEMU {QEMU_MAJOR} does not model this board's reset "
                 f"(platform.mk QEMU_RESET_SINCE={SETTINGS['QEMU_RESET_SINCE']})")
