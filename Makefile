@@ -25,6 +25,18 @@ HOLD_MS ?= 0
 BOOTDELAY_MS ?= 2000
 BENCH_WFE_PEN ?=
 RELEASE ?=
+# How often a parked CPU looks at its slot without a wake-up (include/muster/smp.h), 1000..1000000.
+DEFAULT_PEN_POLL_US := 10000
+PEN_POLL_US ?= $(DEFAULT_PEN_POLL_US)
+ifneq ($(shell [ "$(PEN_POLL_US)" -ge 1000 ] 2>/dev/null && [ "$(PEN_POLL_US)" -le 1000000 ] && echo ok),ok)
+$(error PEN_POLL_US must be a number of microseconds in 1000..1000000, not '$(PEN_POLL_US)')
+endif
+# How the demo payload wakes the CPUs it starts: sgi (right), or a payload's common mistakes:
+# sev (only SEV, as code written for WFE pens does), none (forgets the wake-up).
+DEMO_WAKE ?= sgi
+ifeq ($(filter $(DEMO_WAKE),sgi sev none),)
+$(error unknown DEMO_WAKE '$(DEMO_WAKE)'; valid: sgi sev none)
+endif
 
 FAULT_KINDS := never delay abort hang spurious-sev no-wake late-wake reporter
 fault_num = $(if $(filter never,$1),1,$(if $(filter delay,$1),2,$(if $(filter abort,$1),3,$(if $(filter hang,$1),4,$(if $(filter spurious-sev,$1),5,$(if $(filter no-wake,$1),7,$(if $(filter late-wake,$1),8,$(if $(filter reporter,$1),9,))))))))
@@ -47,6 +59,12 @@ $(error a release build cannot use the benchmark-only WFE pen)
 endif
 VARIANT := $(VARIANT)-wfepen
 endif
+ifneq ($(PEN_POLL_US),$(DEFAULT_PEN_POLL_US))
+VARIANT := $(VARIANT)-poll$(PEN_POLL_US)
+endif
+ifneq ($(DEMO_WAKE),sgi)
+VARIANT := $(VARIANT)-demowake-$(DEMO_WAKE)
+endif
 ifneq ($(FAULT),)
 ifeq ($(filter $(FAULT),$(FAULT_KINDS)),)
 $(error unknown FAULT '$(FAULT)'; valid: $(FAULT_KINDS))
@@ -68,9 +86,10 @@ SIZE := $(CROSS)size
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wundef
 CPPFLAGS := -Iinclude -Iplatform/$(PLATFORM) -DMUSTER_ACK_TIMEOUT_MS=$(ACK_TIMEOUT_MS) \
-	-DMUSTER_BOOTDELAY_MS=$(BOOTDELAY_MS) \
+	-DMUSTER_BOOTDELAY_MS=$(BOOTDELAY_MS) -DMUSTER_PEN_POLL_US=$(PEN_POLL_US)U \
 	-DMUSTER_BOOT_RETRIES=$(BOOT_RETRIES) -DMUSTER_LINGER_MS=$(LINGER_MS) -DMUSTER_HOLD_MS=$(HOLD_MS) \
 	$(if $(BENCH_WFE_PEN),-DMUSTER_BENCH_WFE_PEN) \
+	-DDEMO_WAKE_SEV=$(if $(filter sgi sev,$(DEMO_WAKE)),1,0) -DDEMO_WAKE_SGI=$(if $(filter sgi,$(DEMO_WAKE)),1,0) \
 	-DMUSTER_VERSION='"$(MUSTER_VERSION)"' -DMUSTER_BUILD_ID='"$(BUILD_ID)"' \
 	$(if $(RELEASE),-DMUSTER_RELEASE) \
 	$(if $(FAULT),-DMUSTER_FAULTS -DMUSTER_FAULT_KIND=$(call fault_num,$(FAULT)) \
@@ -275,6 +294,9 @@ print-qemu:
 		PLAT_HAS_CPU_POWER PLAT_LINUX_STARTS_CORES; do v=$$(printf '%s\n' '#include <muster/platform.h>' $$c | \
 		$(CC) -Iinclude -Iplatform/$(PLATFORM) -D__ASSEMBLER__ -E -P - | tail -n 1 | sed -E 's/([0-9a-fA-F])U\b/\1/g'); \
 		printf '%s=0x%08x\n' $$c $$(($$v)); done
+	@for c in MUSTER_PEN_POLL_US MUSTER_PEN_UNWOKEN_POLLS; do v=$$(printf '%s\n' '#include <muster/smp.h>' $$c | \
+		$(CC) -Iinclude -Iplatform/$(PLATFORM) -DMUSTER_PEN_POLL_US=$(PEN_POLL_US)U -E -P - | tail -n 1 | sed -E 's/([0-9a-fA-F])U\b/\1/g'); \
+		printf '%s=0x%08x\n' $$c $$(($$v)); done
 
 # A board's own build rules, e.g. the image its boot ROM loads (PLAT_BOOT_IMAGE, which `all` then
 # builds): platform/<name>/rules.mk, read after everything above so that it may use $(BUILD).
@@ -285,4 +307,6 @@ clean:
 
 help:
 	@echo "targets: all run test bench check clean; PLATFORM=$(PLATFORMS) CPUS=n ACK_TIMEOUT_MS=ms"
+	@echo "pen: PEN_POLL_US=us (1000..1000000, default $(DEFAULT_PEN_POLL_US)): how often a parked CPU looks without a wake-up"
+	@echo "demo payload mistakes: DEMO_WAKE=<sgi|sev|none> (sgi: right; sev: SEV only; none: no wake-up)"
 	@echo "fault builds: FAULT=<$(FAULT_KINDS)> FAULT_CPU=n FAULT_STAGE=<reset|pen|command|arrived|proceed> FAULT_DELAY_MS=ms FAULT_SKIP=n FAULT_EVERY=n"

@@ -51,9 +51,18 @@ void smp_report_cpu(unsigned idx)
 		con_printf("cpu%u: mpidr 0x%08lx online boot cpu\n", idx, (unsigned long)read_mpidr());
 	} else if (cpu->state == SMP_ONLINE) {
 		uint32_t seen = readl(&slot->st_mpidr);
+		uint32_t unwoken = readl(&slot->st_unwoken);
+
 		con_printf("cpu%u: mpidr 0x%08lx online latency %lu us%s%s\n", idx, (unsigned long)seen,
 			   (unsigned long)cpu->latency_us, cpu->retries ? " after a retry" : "",
 			   seen == cpu->mpidr ? "" : " (MPIDR differs from its slot)");
+		/* muster's own releases always send the wake-up: a count here means a payload's
+		 * release forgot it, or the board's plat_wake_cpu does not reach this CPU (a port's
+		 * fault), and only the pen's poll got the CPU through. */
+		if (unwoken)
+			con_printf("cpu%u: warning: handshake steps taken without a wake-up: %lu (found by "
+				   "its %u ms poll: a releaser forgot it, or plat_wake_cpu does not reach this CPU)\n",
+				   idx, (unsigned long)unwoken, MUSTER_PEN_POLL_US / 1000U);
 	} else {
 		report_failure(idx, cpu, slot);
 	}

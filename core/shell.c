@@ -84,7 +84,7 @@ static int cmd_cpus(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	con_puts("cpu   mpidr       state       last stage  latency     retries  wake-ups  power\n");
+	con_puts("cpu   mpidr       state       last stage  latency     retries  wake-ups  unwoken  power\n");
 	for (unsigned idx = 0; idx < smp_cpu_total(); idx++) {
 		const struct smp_cpu *cpu = &smp_cpus[idx];
 		const struct mbox_slot *slot = &mbox_slots[idx];
@@ -93,11 +93,11 @@ static int cmd_cpus(int argc, char **argv)
 
 		if (cpu->state == SMP_ONLINE)
 			snprintf(latency, sizeof(latency), "%lu us", (unsigned long)cpu->latency_us);
-		con_printf("cpu%-2u 0x%08lx  %-10s  %-10s  %-10s  %-7lu  %-8lu  %s\n", idx,
+		con_printf("cpu%-2u 0x%08lx  %-10s  %-10s  %-10s  %-7lu  %-8lu  %-7lu  %s\n", idx,
 			   (unsigned long)cpu->mpidr, smp_state_name(cpu->state),
 			   valid ? smp_stage_name(readl(&slot->st_stage)) : "-", latency,
 			   (unsigned long)cpu->retries, valid ? (unsigned long)readl(&slot->st_wakeups) : 0UL,
-			   smp_power_name(cpu->power));
+			   valid ? (unsigned long)readl(&slot->st_unwoken) : 0UL, smp_power_name(cpu->power));
 	}
 	return 0;
 }

@@ -22,6 +22,7 @@ uint32_t pen_reset(struct mbox_slot *slot, uint32_t mpidr)
 	writel(0, &slot->st_fault);
 	writel(0, &slot->st_fault_pc);
 	writel(0, &slot->st_fault_addr);
+	writel(0, &slot->st_unwoken);
 	writel(MBOX_ST_VALID, &slot->st_magic); /* writel's DMB: the fields before the magic */
 	return epoch;
 }
@@ -49,43 +50,89 @@ bool pen_take(struct mbox_slot *slot, uint32_t epoch, struct mbox_cmd *cmd)
 	return cmd->gen != mbox_ack_gen(readl(&slot->st_ack));
 }
 
-static void pen_sleep(struct mbox_slot *slot)
+/* Sleep until a wake-up or the next poll; true when the board's wake-up interrupt ended it. */
+static bool pen_sleep(struct mbox_slot *slot)
 {
 #ifdef MUSTER_BENCH_WFE_PEN
 	wfe(); /* benchmark baseline only: a WFE pen, which QEMU turns into a busy poll */
+	bool woken = true;
 #else
-	plat_cpu_idle();
+	bool woken = plat_cpu_idle(MUSTER_PEN_POLL_US);
 #endif
-	/* Count every wake-up: tests use it to tell a real wake-up from a lucky poll. */
-	writel(readl(&slot->st_wakeups) + 1U, &slot->st_wakeups);
+	/* Count the wake-ups: tests use it to tell a real wake-up from a poll. */
+	if (woken)
+		writel(readl(&slot->st_wakeups) + 1U, &slot->st_wakeups);
+	return woken;
+}
+
+/*
+ * The pen found something to act on (a command, or a verdict for ours). Act at once when a
+ * wake-up came since the last look, or on the first look (a releaser may publish while we are
+ * awake; its wake-up then finds us later, harmlessly). Found by polls alone, it waits until
+ * MUSTER_PEN_UNWOKEN_POLLS polls in a row have found it, so that a releaser between its DSB and
+ * its wake-up is not taken for one that forgot it; then it is taken and recorded.
+ */
+static bool pen_act(struct mbox_slot *slot, bool woken, unsigned *unwoken)
+{
+	if (woken) {
+		*unwoken = 0;
+		return true;
+	}
+	if (++*unwoken < MUSTER_PEN_UNWOKEN_POLLS)
+		return false;
+	*unwoken = 0;
+	writel(readl(&slot->st_unwoken) + 1U, &slot->st_unwoken);
+	return true;
+}
+
+/* The verdict for generation gen: PROCEED, ABANDON, or 0 while there is none yet. */
+static uint32_t pen_verdict(struct mbox_slot *slot, uint32_t gen)
+{
+	uint32_t verdict = readl(&slot->cmd_verdict);
+	uint32_t kind = verdict & 0xffU;
+
+	if (mbox_ack_gen(verdict) == gen)
+		return kind == MBOX_VERDICT_PROCEED || kind == MBOX_VERDICT_ABANDON ? kind : 0;
+	if (verdict != 0 || readl(&slot->cmd_gen) != gen) {
+		/* Superseded: the releaser publishes a newer generation only after it decided
+		 * ours, and it could not have told us PROCEED without our ARRIVED being seen
+		 * and acknowledged, so ours was abandoned (its ABANDON word already overwritten). */
+		return MBOX_VERDICT_ABANDON;
+	}
+	return 0;
 }
 
 static uint32_t pen_await_verdict(struct mbox_slot *slot, uint32_t gen)
 {
-	for (;;) {
-		uint32_t verdict = readl(&slot->cmd_verdict);
-		uint32_t kind = verdict & 0xffU;
+	bool woken = true; /* first look: we announced ARRIVED just now, awake */
+	unsigned unwoken = 0;
 
-		if (mbox_ack_gen(verdict) == gen) {
-			if (kind == MBOX_VERDICT_PROCEED || kind == MBOX_VERDICT_ABANDON)
-				return kind;
-		} else if (verdict != 0 || readl(&slot->cmd_gen) != gen) {
-			/* Superseded: the releaser publishes a newer generation only after it decided
-			 * ours, and it could not have told us PROCEED without our ARRIVED being seen
-			 * and acknowledged, so ours was abandoned (its ABANDON word already overwritten). */
-			return MBOX_VERDICT_ABANDON;
-		}
-		pen_sleep(slot);
+	for (;;) {
+		uint32_t verdict = pen_verdict(slot, gen);
+
+		if (verdict == 0)
+			unwoken = 0;
+		else if (pen_act(slot, woken, &unwoken))
+			return verdict;
+		woken = pen_sleep(slot);
 	}
 }
 
 struct mbox_cmd pen_wait(struct mbox_slot *slot, uint32_t epoch, unsigned cpu)
 {
+	bool woken = true; /* first look: awake since reset or since the last entry returned */
+	unsigned unwoken = 0;
+
 	for (;;) {
 		struct mbox_cmd cmd;
 
 		if (!pen_take(slot, epoch, &cmd)) {
-			pen_sleep(slot);
+			unwoken = 0;
+			woken = pen_sleep(slot);
+			continue;
+		}
+		if (!pen_act(slot, woken, &unwoken)) {
+			woken = pen_sleep(slot);
 			continue;
 		}
 		pen_stage(slot, cmd.gen, MBOX_STAGE_CMD);
@@ -100,6 +147,7 @@ struct mbox_cmd pen_wait(struct mbox_slot *slot, uint32_t epoch, unsigned cpu)
 			/* ABANDON is final for this generation: stay parked, remember we handled it. */
 			writel(mbox_ack(cmd.gen, MBOX_STATE_PARKED), &slot->st_ack);
 			pen_stage(slot, cmd.gen, MBOX_STAGE_PEN);
+			woken = true; /* a new look: the next command is a new publication */
 			continue;
 		}
 		pen_stage(slot, cmd.gen, MBOX_STAGE_PROCEED);

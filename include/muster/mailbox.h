@@ -27,10 +27,16 @@
 #define MBOX_ST_ACK 0x48        /* (gen << 8) | MBOX_STATE_*: the owner's state and the generation it refers to */
 #define MBOX_ST_STAGE 0x4c      /* breadcrumb: (gen << 8) | last MBOX_STAGE_* the owner reached */
 #define MBOX_ST_MPIDR 0x50      /* the owner's MPIDR, as it read it */
-#define MBOX_ST_WAKEUPS 0x54    /* wake-ups taken in the pen (every return from WFI) */
+#define MBOX_ST_WAKEUPS 0x54    /* wake-ups (the board's wake-up interrupt) the pen took; its polls not counted */
 #define MBOX_ST_FAULT 0x58      /* MBOX_FAULT_*: exception the owner took, 0 = none */
 #define MBOX_ST_FAULT_PC 0x5c   /* address of the faulting instruction */
 #define MBOX_ST_FAULT_ADDR 0x60 /* DFAR / IFAR for aborts, else 0 */
+/*
+ * Commands and verdicts the pen took without a wake-up: its periodic poll found them still
+ * unannounced after MUSTER_PEN_UNWOKEN_POLLS polls (include/muster/smp.h). Non-zero means a
+ * releaser published and then forgot the wake-up, or sent only SEV (which does not end WFI).
+ */
+#define MBOX_ST_UNWOKEN 0x64
 
 #define MBOX_CMD_VALID 0x4d55434dU /* "MUCM" */
 #define MBOX_ST_VALID 0x4d555354U  /* "MUST" */
@@ -89,7 +95,8 @@ struct mbox_slot {
 	uint32_t st_fault;
 	uint32_t st_fault_pc;
 	uint32_t st_fault_addr;
-	uint32_t st_pad[(MBOX_LINE_SIZE / 4) - 9];
+	uint32_t st_unwoken;
+	uint32_t st_pad[(MBOX_LINE_SIZE / 4) - 10];
 } __attribute__((aligned(MBOX_LINE_SIZE)));
 
 _Static_assert(sizeof(struct mbox_slot) == MBOX_SLOT_SIZE, "slot is two cache lines");
@@ -109,6 +116,7 @@ _Static_assert(offsetof(struct mbox_slot, st_wakeups) == MBOX_ST_WAKEUPS, "ABI o
 _Static_assert(offsetof(struct mbox_slot, st_fault) == MBOX_ST_FAULT, "ABI offset");
 _Static_assert(offsetof(struct mbox_slot, st_fault_pc) == MBOX_ST_FAULT_PC, "ABI offset");
 _Static_assert(offsetof(struct mbox_slot, st_fault_addr) == MBOX_ST_FAULT_ADDR, "ABI offset");
+_Static_assert(offsetof(struct mbox_slot, st_unwoken) == MBOX_ST_UNWOKEN, "ABI offset");
 _Static_assert(offsetof(struct mbox_slot, st_magic) % MBOX_LINE_SIZE == 0, "writers on separate lines");
 
 /* A command as the owner read it. */

@@ -156,11 +156,16 @@ void plat_secondary_init(void);
 void plat_wake_cpu(unsigned idx);
 
 /*
- * Sleep until an interrupt or event, then acknowledge whatever woke us. Wake-ups may be spurious.
+ * The pen (any CPU parked in it): sleep in WFI until an interrupt, or for at most max_us
+ * (1..1000000) on a per-CPU timer armed for this call, then acknowledge whatever woke us and
+ * disarm the timer: it never fires outside this call. Returns true when plat_wake_cpu's
+ * interrupt was acknowledged, false after the timer, a spurious wake-up or anything else.
  * It completes what it acknowledged and leaves nothing active (an earlier OS's interrupt that its
- * acknowledge brings back included): the CPU is muster's alone while it is parked.
+ * acknowledge brings back included): the CPU is muster's alone while it is parked. The timer
+ * bounds how long a command published without its wake-up goes unseen (include/muster/smp.h);
+ * under PSCI its interrupt stays Secure, like the wake-up (plat_ns_init_cpu).
  */
-void plat_cpu_idle(void);
+bool plat_cpu_idle(uint32_t max_us);
 
 /* Power the machine off (QEMU exits) / reset it; if the board cannot, halt CPU0 forever. */
 void plat_system_off(void) __attribute__((noreturn));

@@ -14,6 +14,26 @@
 #define SMP_ACK_TIMEOUT_MIN_MS 1U
 #define SMP_ACK_TIMEOUT_MAX_MS 600000U
 
+/*
+ * A parked CPU sleeps in WFI until the board's wake-up interrupt, or for at most
+ * MUSTER_PEN_POLL_US (plat_cpu_idle's per-CPU timer), then looks at its slot. A command (or
+ * verdict) that a poll finds, with no wake-up since, is left until MUSTER_PEN_UNWOKEN_POLLS polls
+ * in a row have found it, then taken and counted in st_unwoken: a releaser that forgot the
+ * wake-up, or sent only SEV, is served within MUSTER_PEN_UNWOKEN_BOUND_US per handshake step
+ * (command, verdict) and shows up in `cpus`, yet a releaser stalled between its DSB and its
+ * wake-up for less than (MUSTER_PEN_UNWOKEN_POLLS - 1) polls is never counted. Costs a parked CPU
+ * 1 / MUSTER_PEN_POLL_US wake-ups a second (make bench measures the host CPU this takes under
+ * QEMU); a board that counts its power may poll less often (make PEN_POLL_US=).
+ */
+#ifndef MUSTER_PEN_POLL_US /* make PEN_POLL_US= */
+#define MUSTER_PEN_POLL_US 10000U
+#endif
+#if MUSTER_PEN_POLL_US < 1000 || MUSTER_PEN_POLL_US > 1000000
+#error "MUSTER_PEN_POLL_US must be 1000..1000000 (plat_cpu_idle's range, and at least a millisecond)"
+#endif
+#define MUSTER_PEN_UNWOKEN_POLLS 5U
+#define MUSTER_PEN_UNWOKEN_BOUND_US (MUSTER_PEN_UNWOKEN_POLLS * MUSTER_PEN_POLL_US)
+
 /* The mailbox slots, one per CPU, at MUSTER_MAILBOX_BASE (linker script). */
 extern struct mbox_slot mbox_slots[PLAT_MAX_CPUS];
 

@@ -8,6 +8,10 @@
 #include <muster/mailbox.h>
 
 #define DEMO_RANGE 20000U
+#ifndef DEMO_WAKE_SGI /* make's DEMO_WAKE: sgi (both 1), sev, none */
+#define DEMO_WAKE_SGI 1
+#define DEMO_WAKE_SEV 1
+#endif
 #define DEMO_WAIT_US 20000000ULL /* the work takes milliseconds; this only bounds a broken CPU */
 
 int demo_main(struct muster_bootinfo *bi);
@@ -80,8 +84,13 @@ static void start_on(unsigned idx, void (*entry)(uint32_t), uint32_t arg)
 
 	mbox_publish(slot, epoch, gen, (uint32_t)(uintptr_t)entry, arg, MBOX_VERDICT_PROCEED);
 	dsb(); /* the command is visible before the wake-up */
+#if DEMO_WAKE_SEV
 	sev(); /* a pen in WFE */
+#endif
+#if DEMO_WAKE_SGI
 	boot->wake_cpu(idx); /* muster's pen sleeps in WFI: the board's SGI */
+#endif
+	/* DEMO_WAKE=sev or none (make): a payload's mistake on purpose; muster's pen polls. */
 }
 
 int demo_main(struct muster_bootinfo *bi)
@@ -125,6 +134,15 @@ int demo_main(struct muster_bootinfo *bi)
 		   (unsigned long)results[idx].mpidr, (unsigned long)got, (unsigned long)lo, (unsigned long)hi,
 		   ok ? "ok" : "WRONG");
 		verified += ok;
+		/* What the slot says of our releases: steps the pen found by its poll alone. */
+		if (idx != 0) {
+			struct mbox_slot *slot = (struct mbox_slot *)(uintptr_t)bi->mailbox + idx;
+			uint32_t unwoken = readl(&slot->st_unwoken);
+
+			if (unwoken)
+				pr("demo: cpu%u: handshake steps its pen took without a wake-up: %lu\n", idx,
+				   (unsigned long)unwoken);
+		}
 	}
 	pr("demo: %u of %u CPUs returned verified results\n", verified, total);
 	pr("muster: done, powering off\n");

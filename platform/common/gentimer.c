@@ -35,3 +35,20 @@ uint64_t gentimer_ticks_to_us(uint64_t ticks, uint32_t hz)
 	/* Whole seconds and the remainder apart, so ticks * 1000000 never overflows. */
 	return (ticks / hz) * 1000000U + (ticks % hz) * 1000000U / hz;
 }
+
+#define CNTP_CTL_ENABLE (1U << 0) /* IMASK (bit 1) clear: the timer asserts its interrupt */
+
+void gentimer_poll_arm(uint32_t us)
+{
+	uint32_t ticks = (uint32_t)((uint64_t)gentimer_freq() * us / 1000000U);
+
+	__asm__ volatile("mcr p15, 0, %0, c14, c2, 0" : : "r"(ticks));           /* CNTP_TVAL */
+	__asm__ volatile("mcr p15, 0, %0, c14, c2, 1" : : "r"(CNTP_CTL_ENABLE)); /* CNTP_CTL */
+	isb(); /* the timer is armed before the WFI that it must end */
+}
+
+void gentimer_poll_disarm(void)
+{
+	__asm__ volatile("mcr p15, 0, %0, c14, c2, 1" : : "r"(0U)); /* CNTP_CTL: off, interrupt low */
+	isb(); /* off before anything after the pen's sleep runs */
+}

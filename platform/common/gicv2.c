@@ -8,6 +8,7 @@
 #define GICD_CTLR 0x000
 #define GICD_TYPER 0x004
 #define GICD_IGROUPR 0x080
+#define GICD_ISENABLER 0x100
 #define GICD_SGIR 0xf00
 #define GICC_CTLR 0x00
 #define GICC_PMR 0x04
@@ -85,7 +86,13 @@ void gic_send_sgi(uintptr_t gicd, unsigned target_cpu_if, unsigned sgi)
 	mmio_write32(gicd + GICD_SGIR, ((1U << target_cpu_if) << 16) | (sgi & 0xfU));
 }
 
-void gic_wait_interrupt(uintptr_t gicc)
+void gic_enable_ppi(uintptr_t gicd, unsigned id)
+{
+	/* GICD_ISENABLER0 is banked per CPU: SGIs and PPIs (IDs 0-31) of the CPU that writes it. */
+	mmio_write32(gicd + GICD_ISENABLER, 1U << (id & 31U));
+}
+
+unsigned gic_wait_interrupt(uintptr_t gicc)
 {
 	dsb(); /* our status stores complete before we sleep */
 	wfi();
@@ -94,6 +101,7 @@ void gic_wait_interrupt(uintptr_t gicc)
 	/* An SGI left pending would end every later WFI at once: acknowledge and complete it. */
 	if ((iar & 0x3ffU) != GIC_SPURIOUS)
 		gic_complete(gicc, iar);
+	return iar & 0x3ffU;
 }
 
 unsigned gic_cpu_count(uintptr_t gicd)
@@ -112,9 +120,9 @@ void gic_dist_ns_init(uintptr_t gicd)
 	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
 }
 
-void gic_cpu_ns_init(uintptr_t gicd, uintptr_t gicc, unsigned secure_sgi)
+void gic_cpu_ns_init(uintptr_t gicd, uintptr_t gicc, uint32_t secure_ids)
 {
-	mmio_write32(gicd + GICD_IGROUPR, ~(1U << secure_sgi)); /* this CPU's SGIs and PPIs */
+	mmio_write32(gicd + GICD_IGROUPR, ~secure_ids); /* this CPU's SGIs and PPIs */
 	/* A Secure mask below 0x80 would make the OS's own PMR writes be ignored (IHI 0048B 3.6.1). */
 	mmio_write32(gicc + GICC_PMR, 0xffU);
 	mmio_write32(gicc + GICC_CTLR, GICC_CTLR_ENABLE_GRP0 | GICC_CTLR_ENABLE_GRP1 | GICC_CTLR_FIQ_EN);

@@ -15,18 +15,24 @@ void gic_cpu_clear_active(uintptr_t gicc);
 /* This CPU's interface: nothing active (gic_cpu_clear_active), priority mask open, enabled. */
 void gic_cpu_enable(uintptr_t gicc);
 void gic_send_sgi(uintptr_t gicd, unsigned target_cpu_if, unsigned sgi);
-/* DSB, WFI, then acknowledge and complete whatever woke this CPU (spurious wake-ups included),
- * and anything still active on its interface from before a reset (a CPU in muster's pen only). */
-void gic_wait_interrupt(uintptr_t gicc);
+/* Enable SGI or PPI `id` (0..31) for the calling CPU only (the banked GICD_ISENABLER0). */
+void gic_enable_ppi(uintptr_t gicd, unsigned id);
+/*
+ * DSB, WFI, then acknowledge and complete whatever woke this CPU (spurious wake-ups included),
+ * and anything still active on its interface from before a reset (a CPU in muster's pen only).
+ * Returns the interrupt ID acknowledged (0..1019), or 1023 when none was pending.
+ */
+unsigned gic_wait_interrupt(uintptr_t gicc);
 unsigned gic_cpu_count(uintptr_t gicd); /* CPU interfaces the distributor serves, 1..8 */
 
 /*
- * Security Extensions: every interrupt to Group 1 (the Non-secure OS's) except `secure_sgi`,
- * which stays Group 0 and, with FIQEn, is signalled as FIQ. gic_dist_ns_init once (shared
- * interrupts), gic_cpu_ns_init on each CPU (its banked SGIs and PPIs, its CPU interface).
+ * Security Extensions: every interrupt to Group 1 (the Non-secure OS's) except those of bitmask
+ * `secure_ids` (bit n: SGI or PPI n; muster's wake-up SGI and its pen's poll timer), which stay
+ * Group 0 and, with FIQEn, are signalled as FIQ. gic_dist_ns_init once (shared interrupts),
+ * gic_cpu_ns_init on each CPU (its banked SGIs and PPIs, its CPU interface).
  */
 void gic_dist_ns_init(uintptr_t gicd);
-void gic_cpu_ns_init(uintptr_t gicd, uintptr_t gicc, unsigned secure_sgi);
+void gic_cpu_ns_init(uintptr_t gicd, uintptr_t gicc, uint32_t secure_ids);
 /* Stop Group 1 interrupts from reaching this CPU (the OS has left it); Group 0 still does. */
 void gic_cpu_ns_quiesce(uintptr_t gicc);
 /* Acknowledge and complete every Group 0 interrupt pending on this CPU (Secure accesses). */

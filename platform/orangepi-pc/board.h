@@ -125,4 +125,12 @@
 /* Interrupt wake-up of parked secondaries: SGI number used by muster [GIC] (any of 0..15). */
 #define PLAT_WAKE_SGI 0
 
+/*
+ * The pen's poll timer: this CPU's physical timer in the Secure state (CNTP_*, Secure copy), PPI
+ * ID 29 ("Secure physical timer": Arm DDI 0438, Cortex-A15 MPCore TRM, and DDI 0464, Cortex-A7,
+ * "Generic Timer" interrupts; [QEMU] wires CPU timer output GTIMER_SEC there on orangepi-pc).
+ * Stays Secure (Group 0) under PSCI, like the wake-up.
+ */
+#define PLAT_POLL_TIMER_PPI 29
+
 #endif

@@ -131,6 +131,7 @@ void plat_secondary_init(void)
 	/* CNTFRQ is per core; CPU0 measured the rate before it started any of us. */
 	gentimer_set_freq(cntfrq_hz);
 	gic_cpu_enable(H3_GICC_BASE);
+	gic_enable_ppi(H3_GICD_BASE, PLAT_POLL_TIMER_PPI);
 }
 
 void plat_wake_cpu(unsigned idx)
@@ -138,9 +139,13 @@ void plat_wake_cpu(unsigned idx)
 	gic_send_sgi(H3_GICD_BASE, idx, PLAT_WAKE_SGI); /* CPU interface number = index (board.h) */
 }
 
-void plat_cpu_idle(void)
+bool plat_cpu_idle(uint32_t max_us)
 {
-	gic_wait_interrupt(H3_GICC_BASE);
+	gentimer_poll_arm(max_us);
+	unsigned id = gic_wait_interrupt(H3_GICC_BASE);
+
+	gentimer_poll_disarm();
+	return id == PLAT_WAKE_SGI;
 }
 
 /*

@@ -3,6 +3,7 @@
 #include <muster/platform.h>
 
 #include "../common/a9_gtimer.h"
+#include "../common/a9_ptimer.h"
 #include "../common/gicv2.h"
 #include "../common/imx6_src.h"
 #include "../common/imx_uart.h"
@@ -72,6 +73,7 @@ void plat_smp_init(void)
 void plat_secondary_init(void)
 {
 	gic_cpu_enable(IMX6_GICC_BASE);
+	gic_enable_ppi(IMX6_GICD_BASE, PLAT_POLL_TIMER_PPI);
 }
 
 void plat_wake_cpu(unsigned idx)
@@ -79,9 +81,13 @@ void plat_wake_cpu(unsigned idx)
 	gic_send_sgi(IMX6_GICD_BASE, idx, PLAT_WAKE_SGI); /* CPU interface number = Aff0 on the A9 */
 }
 
-void plat_cpu_idle(void)
+bool plat_cpu_idle(uint32_t max_us)
 {
-	gic_wait_interrupt(IMX6_GICC_BASE);
+	a9_ptimer_arm(IMX6_PTIMER_BASE, (uint32_t)((uint64_t)IMX6_PTIMER_HZ * max_us / 1000000U));
+	unsigned id = gic_wait_interrupt(IMX6_GICC_BASE);
+
+	a9_ptimer_disarm(IMX6_PTIMER_BASE);
+	return id == PLAT_WAKE_SGI;
 }
 
 /*

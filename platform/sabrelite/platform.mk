@@ -12,7 +12,7 @@ endif
 CONSOLE_UART ?= 1
 PLAT_CFLAGS := -mcpu=cortex-a9 -marm -mfloat-abi=soft -DSABRELITE_SEMIHOSTING_EXIT=$(SEMIHOSTING_EXIT) \
 	-DSABRELITE_CONSOLE_UART=$(CONSOLE_UART)
-PLAT_SRCS := platform/sabrelite/platform.c platform/common/imx_uart.c platform/common/gicv2.c \
+PLAT_SRCS := platform/sabrelite/platform.c platform/common/imx_uart.c platform/common/gicv2.c platform/common/a9_ptimer.c \
 	platform/common/a9_gtimer.c platform/common/imx6_src.c platform/common/semihosting.c
 QEMU_MACHINE := sabrelite
 # The board's 1 GiB; the flash window needs 384 MiB at least (board.h).

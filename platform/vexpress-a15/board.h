@@ -81,6 +81,14 @@
  * Linux's IPIs are SGIs 0-7; under PSCI this one stays Secure (Group 0) while the OS owns the rest.
  */
 #define PLAT_WAKE_SGI 15
+
+/*
+ * The pen's poll timer: this CPU's physical timer in the Secure state (CNTP_*, Secure copy), PPI
+ * ID 29 ("Secure physical timer": Arm DDI 0438, Cortex-A15 MPCore TRM, and DDI 0464, Cortex-A7,
+ * "Generic Timer" interrupts; [QEMU] wires CPU timer output GTIMER_SEC there on vexpress-a15).
+ * Stays Secure (Group 0) under PSCI, like the wake-up.
+ */
+#define PLAT_POLL_TIMER_PPI 29
 /*
  * ACTLR bits the Secure firmware sets for the OS [A15]: SMP (bit 6), the core takes part in
  * coherency before the OS turns its caches on; IBE (bit 0), BPIALL really invalidates the

@@ -59,6 +59,7 @@ void plat_secondary_init(void)
 {
 	gentimer_set_freq(PLAT_COUNTER_HZ); /* CNTFRQ is per core: payloads read it on every CPU */
 	gic_cpu_enable(A15_GICC_BASE);
+	gic_enable_ppi(A15_GICD_BASE, PLAT_POLL_TIMER_PPI);
 }
 
 void plat_wake_cpu(unsigned idx)
@@ -66,9 +67,13 @@ void plat_wake_cpu(unsigned idx)
 	gic_send_sgi(A15_GICD_BASE, idx, PLAT_WAKE_SGI); /* CPU interface number = index (board.h) */
 }
 
-void plat_cpu_idle(void)
+bool plat_cpu_idle(uint32_t max_us)
 {
-	gic_wait_interrupt(A15_GICC_BASE);
+	gentimer_poll_arm(max_us);
+	unsigned id = gic_wait_interrupt(A15_GICC_BASE);
+
+	gentimer_poll_disarm();
+	return id == PLAT_WAKE_SGI;
 }
 
 __attribute__((noreturn)) void plat_system_off(void)
@@ -88,7 +93,7 @@ void plat_ns_init(void)
 
 void plat_ns_init_cpu(void)
 {
-	gic_cpu_ns_init(A15_GICD_BASE, A15_GICC_BASE, PLAT_WAKE_SGI);
+	gic_cpu_ns_init(A15_GICD_BASE, A15_GICC_BASE, (1U << PLAT_WAKE_SGI) | (1U << PLAT_POLL_TIMER_PPI));
 }
 
 void plat_ns_quiesce_cpu(void)

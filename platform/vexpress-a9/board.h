@@ -62,4 +62,14 @@
 /* Interrupt wake-up of parked secondaries: SGI number used by muster [GIC] (any of 0..15). */
 #define PLAT_WAKE_SGI 0
 
+/*
+ * The pen's poll timer: each core's private timer at PERIPHBASE + 0x600, interrupt ID 29 [MP]
+ * (4.1, 4.2; [QEMU] hw/cpu/a9mpcore.c). It counts PERIPHCLK with prescaler 0; QEMU ticks it
+ * every 10 ns (100 MHz) [QEMU hw/timer/arm_mptimer.c]. On silicon PERIPHCLK is half the core clock
+ * (200 MHz on the CoreTile's 400 MHz cores), so a poll comes sooner than asked there, never later.
+ */
+#define A9_PTIMER_BASE (A9_PERIPHBASE + 0x0600)
+#define A9_PTIMER_HZ 100000000
+#define PLAT_POLL_TIMER_PPI 29
+
 #endif

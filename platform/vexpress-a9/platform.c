@@ -2,6 +2,7 @@
 #include <muster/arch.h>
 #include <muster/platform.h>
 
+#include "../common/a9_ptimer.h"
 #include "../common/gicv2.h"
 #include "../common/pl011.h"
 #include "../common/sp804.h"
@@ -64,6 +65,7 @@ void plat_smp_init(void)
 void plat_secondary_init(void)
 {
 	gic_cpu_enable(A9_GICC_BASE);
+	gic_enable_ppi(A9_GICD_BASE, PLAT_POLL_TIMER_PPI);
 }
 
 void plat_wake_cpu(unsigned idx)
@@ -71,9 +73,13 @@ void plat_wake_cpu(unsigned idx)
 	gic_send_sgi(A9_GICD_BASE, idx, PLAT_WAKE_SGI); /* CPU interface number = Aff0 on the A9 */
 }
 
-void plat_cpu_idle(void)
+bool plat_cpu_idle(uint32_t max_us)
 {
-	gic_wait_interrupt(A9_GICC_BASE);
+	a9_ptimer_arm(A9_PTIMER_BASE, (uint32_t)((uint64_t)A9_PTIMER_HZ * max_us / 1000000U));
+	unsigned id = gic_wait_interrupt(A9_GICC_BASE);
+
+	a9_ptimer_disarm(A9_PTIMER_BASE);
+	return id == PLAT_WAKE_SGI;
 }
 
 __attribute__((noreturn)) void plat_system_off(void)

@@ -285,6 +285,8 @@ void plat_wake_cpu(unsigned idx)
 		return;
 	struct sim_cpu *c = &sim.cpu[idx];
 
+	if (sim.opts.wake_delay_us && !sim_is_real())
+		sim_advance_us(sim.opts.wake_delay_us); /* the command is published; the SGI is late */
 	pthread_mutex_lock(&sim.lock);
 	c->wakes_sent++;
 	c->wake_pending = true;
@@ -293,22 +295,30 @@ void plat_wake_cpu(unsigned idx)
 	pthread_mutex_unlock(&sim.lock);
 }
 
-void plat_cpu_idle(void)
+bool plat_cpu_idle(uint32_t max_us)
 {
 	struct sim_cpu *c = self;
+	bool woken;
 
 	if (!c)
 		sim_die("plat_cpu_idle called on CPU0");
+	if (max_us == 0 || max_us > 1000000U)
+		sim_die("plat_cpu_idle(%u): outside the hook's range 1..1000000", (unsigned)max_us);
 	pthread_mutex_lock(&sim.lock);
 	if (!c->wake_pending) {
-		uint64_t until = sim.opts.idle_timeout_us ? now_locked() + sim.opts.idle_timeout_us : SIM_NEVER;
+		/* The board's poll timer, or sooner the test's spurious wake-up. */
+		uint64_t after = max_us;
 
-		block_locked(c, WAIT_IDLE, until);
+		if (sim.opts.idle_timeout_us && sim.opts.idle_timeout_us < after)
+			after = sim.opts.idle_timeout_us;
+		block_locked(c, WAIT_IDLE, now_locked() + after);
 	} else if (c->exit_req) {
 		exit_now_locked(c);
 	}
+	woken = c->wake_pending;
 	c->wake_pending = false; /* taken: like acknowledging the SGI */
 	pthread_mutex_unlock(&sim.lock);
+	return woken;
 }
 
 int fault_active(unsigned kind)

@@ -24,6 +24,8 @@ struct sim_opts {
 	enum sim_clock clock;
 	uint64_t quantum_us;      /* fake clock: most it moves per plat_time_us() (default 100) */
 	uint64_t idle_timeout_us; /* plat_cpu_idle returns unwoken after this: a spurious wake-up; 0 = never */
+	uint64_t wake_delay_us;   /* CPU0 stalls this long in plat_wake_cpu, before the SGI: a releaser
+				   * descheduled between its DSB and its wake-up (fake clock only) */
 };
 
 enum sim_fault_kind {

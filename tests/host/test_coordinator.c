@@ -819,7 +819,7 @@ static void test_spurious_sev_fault_during_release(void **state)
 	assert_int_equal(runs(2), 0);
 }
 
-static void test_no_wake_fault_relies_on_idle_timeout(void **state)
+static void test_no_wake_fault_is_served_by_the_poll_and_counted(void **state)
 {
 	(void)state;
 	sim_set_fault_active(FAULT_NO_WAKE, true);
@@ -828,14 +828,60 @@ static void test_no_wake_fault_relies_on_idle_timeout(void **state)
 
 	for (unsigned i = 1; i < 4; i++)
 		w[i] = sim_wakes_sent(i);
-	/* No wake-up is ever sent: the pens find the command and the verdict on their own. */
+	/* No wake-up is ever sent: the pens' polls find the command and the verdict, each left for
+	 * MUSTER_PEN_UNWOKEN_POLLS polls in a row, then taken and counted. */
 	assert_int_equal(smp_release(0xe, tok_count, 1), 0xe);
 	sim_settle();
+	/* The sim's spurious wake-ups (IDLE_US) end a sleep like a poll: the sooner of the two. */
+	uint32_t poll = IDLE_US < MUSTER_PEN_POLL_US ? IDLE_US : MUSTER_PEN_POLL_US;
+
 	for (unsigned i = 1; i < 4; i++) {
 		assert_int_equal(sim_wakes_sent(i), w[i]);
 		assert_ran_current(i, 1, 1);
-		assert_in_range(smp_cpus[i].latency_us, 1, 2 * IDLE_US + SLACK_US);
+		assert_in_range(smp_cpus[i].latency_us, 2 * (MUSTER_PEN_UNWOKEN_POLLS - 1) * poll,
+				2 * MUSTER_PEN_UNWOKEN_POLLS * poll + SLACK_US);
+		assert_int_equal(readl(&mbox_slots[i].st_unwoken), 2);
 	}
+}
+
+/* Releases whose wake-up comes `delay_us` after the publication, with the polls in between;
+ * each CPU's st_unwoken must end in [lo, hi]. */
+static void release_with_late_wakeups(uint64_t delay_us, uint32_t lo, uint32_t hi)
+{
+	struct sim_opts o = { .clock = SIM_CLOCK_FAKE, .quantum_us = QUANTUM_US, .wake_delay_us = delay_us };
+
+	sim_init(&o); /* setup's simulation, with late wake-ups and no spurious ones */
+	sim_fill_mailbox(0);
+	boot(4);
+	/* One CPU at a time, so that each wake-up comes exactly delay_us after what it announces. */
+	for (unsigned round = 1; round <= 3; round++) {
+		for (unsigned i = 1; i < 4; i++) {
+			assert_int_equal(smp_release(1U << i, tok_count, round), 1U << i);
+			sim_settle();
+		}
+	}
+	for (unsigned i = 1; i < 4; i++) {
+		assert_ran_current(i, 3, 3);
+		assert_in_range(readl(&mbox_slots[i].st_unwoken), lo, hi);
+	}
+}
+
+static void test_a_late_wakeup_within_the_bound_is_not_counted_unwoken(void **state)
+{
+	(void)state;
+	/* Several polls find the command before the SGI; the SGI still comes first. */
+	release_with_late_wakeups((MUSTER_PEN_UNWOKEN_POLLS - 1) * MUSTER_PEN_POLL_US - MUSTER_PEN_POLL_US / 2, 0, 0);
+}
+
+static void test_a_wakeup_later_than_the_bound_is_counted_unwoken(void **state)
+{
+	(void)state;
+	/*
+	 * Every command is taken by the polls before its late SGI: 3 at least. The verdict is
+	 * counted too unless the command's late SGI ends the pen's sleep after the verdict is
+	 * written (a wake-up, if a stale one): the threads' order decides, so 3 to 6.
+	 */
+	release_with_late_wakeups((MUSTER_PEN_UNWOKEN_POLLS + 1) * MUSTER_PEN_POLL_US, 3, 3 * 2);
 }
 
 /* ---- faults (exceptions) and the report ---------------------------------------------------- */
@@ -925,7 +971,9 @@ int main(void)
 		T(test_generation_wraps_past_zero),
 		T(test_spurious_wakeups_leave_it_parked),
 		T(test_spurious_sev_fault_during_release),
-		T(test_no_wake_fault_relies_on_idle_timeout),
+		T(test_no_wake_fault_is_served_by_the_poll_and_counted),
+		T(test_a_late_wakeup_within_the_bound_is_not_counted_unwoken),
+		T(test_a_wakeup_later_than_the_bound_is_counted_unwoken),
 		T(test_faulted_cpus_are_reported),
 		T(test_mpidr_mismatch_is_reported),
 		T(test_watch_abandoned),

@@ -122,8 +122,10 @@ void plat_wake_cpu(unsigned idx)
 	(void)idx;
 }
 
-void plat_cpu_idle(void)
+bool plat_cpu_idle(uint32_t max_us)
 {
+	(void)max_us;
+	return false;
 }
 
 int plat_cpu_power_on(unsigned idx)

@@ -27,7 +27,9 @@
  *    by DSB + SEV + SGI (smp_release after publishing, poll_one after re-addressing, decide after a
  *    verdict) and WFI does not lose a pending SGI. Re-reading unchanged words gives the same result,
  *    and a failed pen_take or await iteration writes nothing the protocol reads (st_wakeups and
- *    st_stage are not protocol words), so a busy re-poll adds no behaviour: a sleeping secondary
+ *    st_stage are not protocol words), nor does a look the pen defers because only its poll timer
+ *    woke it (pen_act: it looks again later; st_unwoken is not a protocol word either), so a busy
+ *    re-poll or a deferral adds no behaviour: a sleeping secondary
  *    goes on as soon as its command line changed since its current look began (cmd_dirty).
  *    Likewise the coordinator's busy polling: poll_one of a CPU runs again only when something it
  *    reads changed since its last look, when its own record of that CPU changed, or when the
