@@ -75,6 +75,26 @@ def test_linux_boots_on_every_cpu_from_flash(linux, cpus):
     assert run.has(r"^initramfs: done$"), run.output
 
 
+def test_linux_with_maxcpus_1_brings_every_other_cpu_online_later(linux):
+    """Linux starts on CPU0 alone (maxcpus=1) and brings the others online from its initramfs, long
+    after boot, through the board's method: the cores muster handed over still answer then.
+    lpj= skips each late secondary's delay-loop calibration: on a Cortex-A9 (no generic timer for a
+    timer-based delay) under TCG on a loaded host it outlasts Linux's 1 s wait for the CPU, with
+    QEMU's own -kernel boot as well (5 of 6 runs here failed "CPUn: failed to come online"; 0 of 4
+    with lpj=). Any value does: the test times nothing with udelay."""
+    out = linux_flash("linux-maxcpus1", linux,
+                      BOOTARGS=f"console={S['LINUX_CONSOLE']} maxcpus=1 lpj=3000000 muster.online muster.work")
+    run = boot(out, MAX_CPUS, "pflash", image="flash.img", timeout=240, until=DONE)
+    assert run.summary() == (MAX_CPUS, MAX_CPUS)
+    assert run.has(r"smp: Brought up 1 node, 1 CPU$"), run.output
+    assert run.has(r"^initramfs: cpus online 0$"), run.output
+    assert run.has(rf"^initramfs: brought online {MAX_CPUS - 1} failures 0$"), run.output
+    assert run.has(rf"^initramfs: cpus online after onlining 0-{MAX_CPUS - 1}$"), run.output
+    for cpu in range(MAX_CPUS):
+        assert run.has(rf"^initramfs: work pinned to cpu {cpu} ran on cpu {cpu}$"), run.output
+    assert not run.has(r"failed to come online|failed to boot|Oops|Kernel panic"), run.output
+
+
 def test_linux_skips_a_core_that_failed_in_muster(linux):
     out = linux_flash("linux-cpu2-dead", linux, FAULT="never", FAULT_CPU=2, ACK_TIMEOUT_MS=1000)
     run = boot(out, MAX_CPUS, "pflash", image="flash.img", timeout=240, until=DONE)

@@ -106,7 +106,7 @@ def check_psci_linux(run, online):
     assert run.has(r"psci: PSCIv1\.0 detected in firmware\.$"), run.output
     assert run.has(r"psci: Using standard PSCI v0\.2 function IDs$"), run.output
     assert run.has(rf"CPU: All CPU\(s\) started in {START_MODE[PLATFORM]} mode\.$"), run.output
-    assert run.has(rf"smp: Brought up 1 node, {online} CPUs$"), run.output
+    assert run.has(rf"smp: Brought up 1 node, {online} CPU{'s' if online != 1 else ''}$"), run.output
     assert not run.has(r"failed to come online|failed to boot|CPU\d+: failed|Unable to handle"), run.output
     assert not run.has(r"Internal error|Oops|BUG:|Kernel panic"), run.output
 
@@ -218,6 +218,25 @@ def test_linux_skips_a_core_that_failed_in_muster(linux):
     assert run.has(r"^initramfs: cpus online 0-2$"), run.output
     assert run.has(r"^initramfs: nproc 3$"), run.output
     check_hotplug(run, FAULT_ROUNDS, 2, "0-2")
+
+
+def test_linux_with_maxcpus_1_brings_every_other_cpu_online_later(linux):
+    """Linux starts on CPU0 alone (maxcpus=1); its initramfs brings every other CPU online later,
+    each with one CPU_ON to muster, and runs work on all of them."""
+    cpus = max(hotplug_rounds())
+    out = psci_flash("psci-linux-maxcpus1", linux, cpus, 0,
+                     BOOTARGS="console=ttyAMA0 maxcpus=1 muster.online muster.work")
+    run = run_linux(out, cpus, timeout=300)
+    assert run.summary() == (cpus, cpus)
+    check_muster_handoff(run, cpus)
+    check_psci_linux(run, 1)
+    assert run.has(r"^initramfs: cpus online 0$"), run.output
+    assert run.has(rf"^initramfs: brought online {cpus - 1} failures 0$"), run.output
+    assert run.has(rf"^initramfs: cpus online after onlining 0-{cpus - 1}$"), run.output
+    for cpu in range(cpus):
+        assert run.has(rf"^initramfs: work pinned to cpu {cpu} ran on cpu {cpu}$"), run.output
+    if S["PSCI_LINUX_SYSTEM_OFF"] == "yes":
+        assert psci_summary(run)[:3] == (cpus - 1, 0, 0), run.output
 
 
 def test_linux_boots_from_a_fit_image(linux):
