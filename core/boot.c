@@ -53,6 +53,16 @@ static void bootinfo_fill(void)
 	};
 }
 
+static int off_muster(const char *what, uint32_t addr, uint32_t len)
+{
+	if (addr < MUSTER_RAM_BASE + MUSTER_RAM_SIZE && MUSTER_RAM_BASE < addr + len) {
+		con_printf("boot: %s 0x%08lx-0x%08lx overlaps muster's memory\n", what, (unsigned long)addr,
+			   (unsigned long)addr + len);
+		return -1;
+	}
+	return 0;
+}
+
 static int range_ok(const char *what, uint32_t addr, uint32_t len)
 {
 	uint32_t ram_end = PLAT_RAM_BASE + PLAT_RAM_SIZE;
@@ -62,12 +72,26 @@ static int range_ok(const char *what, uint32_t addr, uint32_t len)
 			   (unsigned long)addr + len);
 		return -1;
 	}
-	if (addr < MUSTER_RAM_BASE + MUSTER_RAM_SIZE && MUSTER_RAM_BASE < addr + len) {
-		con_printf("boot: %s 0x%08lx-0x%08lx overlaps muster's memory\n", what, (unsigned long)addr,
-			   (unsigned long)addr + len);
+	return off_muster(what, addr, len);
+}
+
+/*
+ * Where the OS's initrd and device tree may go: the RAM that exists, as the device tree tells the
+ * OS (its /memory banks, which may be far more than the PLAT_RAM_* every configuration has), or
+ * PLAT_RAM_* when it describes none; never muster's memory.
+ */
+static int os_range_ok(void *fdt, const char *what, uint32_t addr, uint32_t len)
+{
+	int in = fdt_memory_contains(fdt, addr, len);
+
+	if (in < 0)
+		return range_ok(what, addr, len);
+	if (!in || len > UINT32_MAX - addr) {
+		con_printf("boot: %s 0x%08lx-0x%08lx is outside the RAM the device tree describes\n", what,
+			   (unsigned long)addr, (unsigned long)addr + len);
 		return -1;
 	}
-	return 0;
+	return off_muster(what, addr, len);
 }
 
 static int overlap(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
@@ -136,11 +160,17 @@ struct linux_boot {
 	uint32_t initrd_load;
 	const uint8_t *dtb; /* NULL: the kernel carries its own (appended) */
 	uint32_t dtb_size, dtb_addr;
+	int dtb_fixed; /* a FIT's fdt with its own load address: never moved */
 };
 
-static int linux_start(const struct linux_boot *lb, const struct settings *s)
+/* The device tree's own alignment need is 8 bytes; a page keeps it clear of the initrd's. */
+#define DTB_ALIGN 0x1000U
+
+static int linux_start(const struct linux_boot *lb_in, const struct settings *s)
 {
 	char why[128];
+	struct linux_boot copy = *lb_in;
+	struct linux_boot *lb = &copy;
 
 	if (!lb->dtb) {
 		/* A kernel image alone: it must carry an appended device tree; r2 = 0 says "none". */
@@ -157,7 +187,24 @@ static int linux_start(const struct linux_boot *lb, const struct settings *s)
 		return -1;
 	}
 	uint32_t dtb_size = fdt_totalsize(lb->dtb);
-	if (range_ok("device tree", lb->dtb_addr, dtb_size) ||
+	/* Only read here: the image's own tree, where it lies (flash, or the FIT). */
+	void *src = (void *)(uintptr_t)lb->dtb;
+	uint32_t lo = 0, hi = 0;
+
+	if (lb->initrd && (fdt_get_cell(src, "/chosen", "linux,initrd-start", &lo) ||
+			   fdt_get_cell(src, "/chosen", "linux,initrd-end", &hi))) {
+		con_puts("boot: the image has an initrd but the device tree has no "
+			 "/chosen/linux,initrd-start and -end (make flash writes them)\n");
+		return -1;
+	}
+	/* An initrd larger than the room below the usual place of the tree pushes the tree above it
+	 * (the RAM the device tree describes decides whether that fits), rather than a size cap. */
+	if (lb->initrd && !lb->dtb_fixed && hi > lo && overlap(lo, hi - lo, lb->dtb_addr, dtb_size) &&
+	    hi <= UINT32_MAX - DTB_ALIGN) {
+		lb->dtb_addr = (hi + DTB_ALIGN - 1U) & ~(DTB_ALIGN - 1U);
+		con_printf("boot: device tree placed above the initrd, at 0x%08lx\n", (unsigned long)lb->dtb_addr);
+	}
+	if (os_range_ok(src, "device tree", lb->dtb_addr, dtb_size) ||
 	    overlap(lb->dtb_addr, dtb_size, lb->load, lb->kernel_size)) {
 		con_puts("boot: no room for the device tree\n");
 		return -1;
@@ -166,14 +213,6 @@ static int linux_start(const struct linux_boot *lb, const struct settings *s)
 	void *fdt = (void *)lb->dtb_addr;
 
 	if (lb->initrd) {
-		uint32_t lo, hi;
-
-		if (fdt_get_cell(fdt, "/chosen", "linux,initrd-start", &lo) ||
-		    fdt_get_cell(fdt, "/chosen", "linux,initrd-end", &hi)) {
-			con_puts("boot: the image has an initrd but the device tree has no "
-				 "/chosen/linux,initrd-start and -end (make flash writes them)\n");
-			return -1;
-		}
 		if (hi - lo != lb->initrd_size || (lb->initrd_fixed && lo != lb->initrd_load)) {
 			con_printf("boot: the device tree's initrd range 0x%08lx-0x%08lx is not the image's "
 				   "initrd (%lu bytes%s)\n",
@@ -181,7 +220,7 @@ static int linux_start(const struct linux_boot *lb, const struct settings *s)
 				   lb->initrd_fixed ? " at its load address" : "");
 			return -1;
 		}
-		if (range_ok("initrd", lo, lb->initrd_size) || overlap(lo, lb->initrd_size, lb->load, lb->kernel_size) ||
+		if (os_range_ok(fdt, "initrd", lo, lb->initrd_size) || overlap(lo, lb->initrd_size, lb->load, lb->kernel_size) ||
 		    overlap(lo, lb->initrd_size, lb->dtb_addr, dtb_size)) {
 			con_puts("boot: the initrd range collides with the kernel or device tree\n");
 			return -1;
@@ -297,6 +336,7 @@ static int boot_fit(const struct uimage_policy *policy, const struct settings *s
 		.dtb = fit.has_fdt ? fit.fdt.data : NULL,
 		.dtb_size = fit.fdt.size,
 		.dtb_addr = fit.has_fdt && fit.fdt.has_load ? fit.fdt.load : PLAT_LINUX_DTB_ADDR,
+		.dtb_fixed = fit.has_fdt && fit.fdt.has_load,
 	};
 	return linux_start(&lb, s);
 }

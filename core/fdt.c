@@ -135,7 +135,7 @@ void *fdt_find_prop(void *fdt, const char *path, const char *prop, uint32_t *len
 	uint8_t *value = NULL;
 	uint32_t l = 0;
 	int depth = 0, matched = 0; /* path components matched so far, at depths 1..matched */
-	const char *rest = path;
+	const char *rest = strcmp(path, "/") == 0 ? "" : path; /* "/": the root node's own properties */
 
 	walk_init(&w, fdt);
 	for (;;) {
@@ -389,4 +389,64 @@ int fdt_drop_cpus(void *fdt, int (*drop)(uint32_t reg, const void *ctx), const v
 			return dropped;
 		}
 	}
+}
+
+/* The names of the root's memory nodes ("memory", "memory@..."), as many as fit. */
+struct memory_nodes {
+	char name[8][40];
+	unsigned count;
+};
+
+static void collect_memory(const char *name, void *ctx)
+{
+	struct memory_nodes *m = ctx;
+	size_t n = strlen(name);
+
+	if ((strcmp(name, "memory") == 0 || strncmp(name, "memory@", 7) == 0) && m->count < 8 &&
+	    n + 2 <= sizeof(m->name[0])) {
+		m->name[m->count][0] = '/';
+		memcpy(&m->name[m->count][1], name, n + 1);
+		m->count++;
+	}
+}
+
+/* A cell count of the root (#address-cells, #size-cells), or `dflt` where it is absent. */
+static uint32_t root_cells(void *fdt, const char *prop, uint32_t dflt)
+{
+	uint32_t v;
+
+	return fdt_get_cell(fdt, "/", prop, &v) ? dflt : v;
+}
+
+int fdt_memory_contains(void *fdt, uint32_t addr, uint32_t len)
+{
+	struct memory_nodes m = { .count = 0 };
+	/* Defaults from the Devicetree Specification (v0.4, 2.3.5): 2 address cells, 1 size cell. */
+	uint32_t ac = root_cells(fdt, "#address-cells", 2), sc = root_cells(fdt, "#size-cells", 1);
+	int banks = 0;
+
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return -1;
+	fdt_for_each_child(fdt, "/", collect_memory, &m);
+	for (unsigned i = 0; i < m.count; i++) {
+		uint32_t plen;
+		const uint8_t *reg = fdt_find_prop(fdt, m.name[i], "reg", &plen);
+
+		for (uint32_t off = 0; reg && off + 4U * (ac + sc) <= plen; off += 4U * (ac + sc)) {
+			uint32_t base_hi = ac == 2 ? get_be32(reg + off) : 0;
+			uint32_t base = get_be32(reg + off + 4U * (ac - 1U));
+			uint32_t size_hi = sc == 2 ? get_be32(reg + off + 4U * ac) : 0;
+			uint32_t size = get_be32(reg + off + 4U * (ac + sc - 1U));
+
+			banks++;
+			if (base_hi != 0)
+				continue; /* above 4 GiB: not where a 32-bit muster places anything */
+			/* A bank reaching past 4 GiB covers everything from its base up. */
+			uint64_t end = size_hi ? 0x100000000ULL : (uint64_t)base + size;
+
+			if (addr >= base && (uint64_t)addr + len <= end)
+				return 1;
+		}
+	}
+	return banks ? 0 : -1;
 }

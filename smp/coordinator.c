@@ -52,8 +52,10 @@ void smp_init(unsigned ncpus)
 			.boot_cmd_epoch = readl(&slot->cmd_epoch),
 			.boot_cmd_valid = readl(&slot->cmd_magic) == MBOX_CMD_VALID,
 		};
-		if (idx != 0)
+		if (idx != 0) {
 			writel(0, &slot->cmd_magic); /* withdraw any stale command: ours from now on */
+			writel(0, &slot->cmd_quiesce); /* and any earlier boot's hold request */
+		}
 	}
 	dsb(); /* the withdrawals complete before any release */
 }
@@ -133,6 +135,7 @@ static void release_one(unsigned idx, uint32_t entry, uint32_t arg, uint64_t now
 	cpu->epoch = readl(&slot->st_epoch);
 	cpu->state = SMP_PENDING;
 	cpu->released_at = now;
+	writel(0, &slot->cmd_quiesce); /* released again after a hold: its pen polls again */
 	mbox_publish(slot, cpu->epoch, cpu->gen, entry, arg, 0);
 	/* Never started, or held in reset: it starts now, at the reset vector, and reads the command
 	 * after pen_reset, under its new epoch, which poll_one re-addresses. */
@@ -277,6 +280,27 @@ uint32_t smp_release(uint32_t mask, uint32_t entry, uint32_t arg)
 	return online;
 }
 
+/*
+ * A parked core about to be held in reset first goes to sleep without its poll timer: one armed
+ * when the core stops would stay armed, or fired, into its next start, which may be an OS's that
+ * knows nothing of it (its interrupt enabled in the GIC's per-CPU bank, which no CPU reset
+ * clears). It answers at its next wake-up, or at its next poll without one; one that does not
+ * answer is held all the same (muster's own restart cleans up: plat_secondary_init).
+ */
+static void quiesce(unsigned idx)
+{
+	struct mbox_slot *slot = &mbox_slots[idx];
+	uint32_t token = (readl(&slot->st_epoch) << 1) | 1U; /* never 0 */
+
+	writel(token, &slot->cmd_quiesce);
+	dsb(); /* the request is visible before the wake-up */
+	wake(idx);
+	uint64_t start = plat_time_us();
+
+	while (readl(&slot->st_quiesced) != token && plat_time_us() - start < 3ULL * MUSTER_PEN_POLL_US)
+		cpu_relax();
+}
+
 uint32_t smp_hold(uint32_t mask)
 {
 	uint32_t held = 0;
@@ -286,9 +310,13 @@ uint32_t smp_hold(uint32_t mask)
 
 		if (!(mask & (1U << idx)))
 			continue;
-		/* cppcheck-suppress knownConditionTrueFalse ; a constant -1 where PLAT_HAS_CPU_POWER is 0 */
-		if (cpu->power == SMP_POWER_ON && releasable(idx) && plat_opt_cpu_hold_in_reset(idx) == 0)
-			cpu->power = SMP_POWER_HELD;
+		if (cpu->power == SMP_POWER_ON && releasable(idx)) {
+			if (PLAT_HAS_CPU_POWER)
+				quiesce(idx);
+			/* cppcheck-suppress knownConditionTrueFalse ; a constant -1 where PLAT_HAS_CPU_POWER is 0 */
+			if (plat_opt_cpu_hold_in_reset(idx) == 0)
+				cpu->power = SMP_POWER_HELD;
+		}
 		if (cpu->power != SMP_POWER_ON)
 			held |= 1U << idx;
 	}

@@ -23,6 +23,7 @@ uint32_t pen_reset(struct mbox_slot *slot, uint32_t mpidr)
 	writel(0, &slot->st_fault_pc);
 	writel(0, &slot->st_fault_addr);
 	writel(0, &slot->st_unwoken);
+	writel(0, &slot->st_quiesced);
 	writel(MBOX_ST_VALID, &slot->st_magic); /* writel's DMB: the fields before the magic */
 	return epoch;
 }
@@ -57,7 +58,17 @@ static bool pen_sleep(struct mbox_slot *slot)
 	wfe(); /* benchmark baseline only: a WFE pen, which QEMU turns into a busy poll */
 	bool woken = true;
 #else
-	bool woken = plat_cpu_idle(MUSTER_PEN_POLL_US);
+	uint32_t quiesce = readl(&slot->cmd_quiesce);
+	bool woken;
+
+	if (quiesce) {
+		/* About to be held in reset: no timer armed from here on (the last one was disarmed
+		 * when our previous sleep ended), so none outlives this core into its next start. */
+		writel(quiesce, &slot->st_quiesced);
+		woken = plat_cpu_idle(0);
+	} else {
+		woken = plat_cpu_idle(MUSTER_PEN_POLL_US);
+	}
 #endif
 	/* Count the wake-ups: tests use it to tell a real wake-up from a poll. */
 	if (woken)

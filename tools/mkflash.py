@@ -111,12 +111,12 @@ def request_psci(dst):
         run("fdtput", "-t", "s", dst, f"/cpus/{node}", "enable-method", "psci")
 
 
-def exclude_from_memory(dst, base, size):
-    """Cut [base, base + size) out of every /memory node's reg: some OSes ignore /memreserve/."""
+def memory_nodes(dst):
+    """{node: [(address, length), ...]} of the root's /memory nodes, and the root's cell counts."""
     root = run("fdtget", "-l", dst, "/").split()
     acells = int(run("fdtget", "-t", "u", "-d", "2", dst, "/", "#address-cells").split()[0])
     scells = int(run("fdtget", "-t", "u", "-d", "1", dst, "/", "#size-cells").split()[0])
-    end = base + size
+    nodes = {}
     for node in (n for n in root if n == "memory" or n.startswith("memory@")):
         cells = [int(x) for x in run("fdtget", "-t", "u", dst, f"/{node}", "reg").split()]
         step = acells + scells
@@ -127,6 +127,15 @@ def exclude_from_memory(dst, base, size):
             addr = sum(c << (32 * (acells - 1 - j)) for j, c in enumerate(cells[i:i + acells]))
             length = sum(c << (32 * (scells - 1 - j)) for j, c in enumerate(cells[i + acells:i + step]))
             ranges.append((addr, length))
+        nodes[node] = ranges
+    return nodes, acells, scells
+
+
+def exclude_from_memory(dst, base, size):
+    """Cut [base, base + size) out of every /memory node's reg: some OSes ignore /memreserve/."""
+    nodes, acells, scells = memory_nodes(dst)
+    end = base + size
+    for node, ranges in nodes.items():
         cut = []
         for addr, length in ranges:
             if addr < end and base < addr + length:
@@ -185,10 +194,41 @@ def prepare_dtb(src, dst, b, bootargs, initrd_size, psci=False, add_cpus=False):
         run("fdtput", "-t", "s", dst, f"/cpus/{node}", "status", "okay")
     if initrd_size is not None:
         start = b["PLAT_LINUX_INITRD_ADDR"]
-        if start + initrd_size > b["PLAT_LINUX_DTB_ADDR"]:
-            die(f"the initrd ({initrd_size} bytes) does not fit below the device tree")
         run("fdtput", "-t", "x", dst, "/chosen", "linux,initrd-start", f"{start:x}")
         run("fdtput", "-t", "x", dst, "/chosen", "linux,initrd-end", f"{start + initrd_size:x}")
+
+
+DTB_ALIGN = 0x1000  # core/boot.c DTB_ALIGN
+
+
+def place_dtb(dst, b, initrd_size, kernel_size):
+    """Where muster will put the final device tree `dst` (core/boot.c, linux_start): at
+    PLAT_LINUX_DTB_ADDR, or just above the initrd when the initrd reaches it. Refuse here, with the
+    numbers, what muster would refuse at boot: an initrd or tree outside the RAM the tree itself
+    describes (its /memory banks, muster's RAM cut out), or one over the kernel."""
+    size = os.path.getsize(dst)
+    addr = b["PLAT_LINUX_DTB_ADDR"]
+    parts = [("kernel", b["PLAT_LINUX_LOAD"], kernel_size)]
+    if initrd_size is not None:
+        lo = b["PLAT_LINUX_INITRD_ADDR"]
+        hi = lo + initrd_size
+        if lo < addr + size and addr < hi:
+            addr = (hi + DTB_ALIGN - 1) // DTB_ALIGN * DTB_ALIGN
+            print(f"mkflash: the initrd ({initrd_size} bytes) reaches 0x{b['PLAT_LINUX_DTB_ADDR']:x}: "
+                  f"muster puts the device tree above it, at 0x{addr:x}")
+        parts.append(("initrd", lo, initrd_size))
+    parts.append(("device tree", addr, size))
+    banks = [r for ranges in memory_nodes(dst)[0].values() for r in ranges]
+    for name, start, length in parts[1:]:
+        if banks and not any(a <= start and start + length <= a + n for a, n in banks):
+            have = ", ".join(f"0x{a:x}-0x{a + n:x}" for a, n in banks)
+            die(f"the {name} (0x{start:x}-0x{start + length:x}, {length} bytes) does not fit the RAM the "
+                f"device tree describes ({have}): give the tree the board's real memory, or a smaller {name}")
+    for i, (n1, s1, l1) in enumerate(parts):
+        for n2, s2, l2 in parts[i + 1:]:
+            if s1 < s2 + l2 and s2 < s1 + l1:
+                die(f"the {n1} (0x{s1:x}-0x{s1 + l1:x}) and the {n2} (0x{s2:x}-0x{s2 + l2:x}) overlap")
+    return addr
 
 
 def parse_module(spec):
@@ -334,8 +374,9 @@ def main():
                 if value:
                     run("fdtput", "-t", "s", dtb, "/chosen", prop, value)
             uimg = os.path.join(tmp, "payload.itb")
+            dtb_addr = place_dtb(dtb, b, initrd_size, os.path.getsize(a.kernel))
             make_fit(tmp, uimg, os.path.abspath(a.kernel), b["PLAT_LINUX_LOAD"], a.initrd and os.path.abspath(a.initrd),
-                     b["PLAT_LINUX_INITRD_ADDR"], dtb, b["PLAT_LINUX_DTB_ADDR"], modules)
+                     b["PLAT_LINUX_INITRD_ADDR"], dtb, dtb_addr, modules)
         elif a.module:
             die("MODULES= needs FIT=1 and a KERNEL=")
         elif a.kernel:
@@ -344,6 +385,7 @@ def main():
             dtb = os.path.join(tmp, "board.dtb")
             initrd_size = os.path.getsize(a.initrd) if a.initrd else None
             prepare_dtb(a.dtb, dtb, b, a.bootargs, initrd_size, psci, a.add_cpu_nodes)
+            place_dtb(dtb, b, initrd_size, os.path.getsize(a.kernel))
             parts = ":".join([a.kernel] + ([a.initrd] if a.initrd else []) + [dtb])
             run("mkimage", "-A", "arm", "-O", "linux", "-T", "multi", "-C", "none",
                 "-a", f"0x{b['PLAT_LINUX_LOAD']:x}", "-e", f"0x{b['PLAT_LINUX_LOAD']:x}",

@@ -42,4 +42,11 @@ int fdt_drop_cpus(void *fdt, int (*drop)(uint32_t reg, const void *ctx), const v
  */
 int fdt_for_each_child(void *fdt, const char *path, void (*fn)(const char *name, void *ctx), void *ctx);
 
+/*
+ * 1 when [addr, addr + len) lies inside one bank of the root's /memory nodes' reg (the RAM the
+ * device tree tells the OS about; #address-cells and #size-cells of 1 or 2, banks above 4 GiB
+ * ignored), 0 when it does not, -1 when the tree describes no memory bank.
+ */
+int fdt_memory_contains(void *fdt, uint32_t addr, uint32_t len);
+
 #endif

@@ -20,6 +20,9 @@
 #define MBOX_CMD_ARG 0x10     /* value passed in r0 to the entry */
 #define MBOX_CMD_CHECK 0x14   /* mbox_cmd_check() of the five words above */
 #define MBOX_CMD_VERDICT 0x18 /* (gen << 8) | MBOX_VERDICT_*; 0 = no verdict yet */
+/* Non-zero: the owner is about to be held in reset; it sleeps without its poll timer from now on
+ * (a timer armed when the core stops would outlive it into its next start, perhaps an OS's). */
+#define MBOX_CMD_QUIESCE 0x1c
 
 /* Status line: written by the owning CPU only. */
 #define MBOX_ST_MAGIC 0x40      /* MBOX_ST_VALID once the owner has written the line this boot */
@@ -37,6 +40,7 @@
  * releaser published and then forgot the wake-up, or sent only SEV (which does not end WFI).
  */
 #define MBOX_ST_UNWOKEN 0x64
+#define MBOX_ST_QUIESCED 0x68 /* the MBOX_CMD_QUIESCE value the owner obeys (its timer is disarmed) */
 
 #define MBOX_CMD_VALID 0x4d55434dU /* "MUCM" */
 #define MBOX_ST_VALID 0x4d555354U  /* "MUST" */
@@ -84,7 +88,8 @@ struct mbox_slot {
 	uint32_t cmd_arg;
 	uint32_t cmd_check;
 	uint32_t cmd_verdict;
-	uint32_t cmd_pad[(MBOX_LINE_SIZE / 4) - 7];
+	uint32_t cmd_quiesce;
+	uint32_t cmd_pad[(MBOX_LINE_SIZE / 4) - 8];
 	/* status line: owner writes */
 	uint32_t st_magic;
 	uint32_t st_epoch;
@@ -96,7 +101,8 @@ struct mbox_slot {
 	uint32_t st_fault_pc;
 	uint32_t st_fault_addr;
 	uint32_t st_unwoken;
-	uint32_t st_pad[(MBOX_LINE_SIZE / 4) - 10];
+	uint32_t st_quiesced;
+	uint32_t st_pad[(MBOX_LINE_SIZE / 4) - 11];
 } __attribute__((aligned(MBOX_LINE_SIZE)));
 
 _Static_assert(sizeof(struct mbox_slot) == MBOX_SLOT_SIZE, "slot is two cache lines");
@@ -107,6 +113,7 @@ _Static_assert(offsetof(struct mbox_slot, cmd_entry) == MBOX_CMD_ENTRY, "ABI off
 _Static_assert(offsetof(struct mbox_slot, cmd_arg) == MBOX_CMD_ARG, "ABI offset");
 _Static_assert(offsetof(struct mbox_slot, cmd_check) == MBOX_CMD_CHECK, "ABI offset");
 _Static_assert(offsetof(struct mbox_slot, cmd_verdict) == MBOX_CMD_VERDICT, "ABI offset");
+_Static_assert(offsetof(struct mbox_slot, cmd_quiesce) == MBOX_CMD_QUIESCE, "ABI offset");
 _Static_assert(offsetof(struct mbox_slot, st_magic) == MBOX_ST_MAGIC, "ABI offset");
 _Static_assert(offsetof(struct mbox_slot, st_epoch) == MBOX_ST_EPOCH, "ABI offset");
 _Static_assert(offsetof(struct mbox_slot, st_ack) == MBOX_ST_ACK, "ABI offset");
@@ -117,6 +124,7 @@ _Static_assert(offsetof(struct mbox_slot, st_fault) == MBOX_ST_FAULT, "ABI offse
 _Static_assert(offsetof(struct mbox_slot, st_fault_pc) == MBOX_ST_FAULT_PC, "ABI offset");
 _Static_assert(offsetof(struct mbox_slot, st_fault_addr) == MBOX_ST_FAULT_ADDR, "ABI offset");
 _Static_assert(offsetof(struct mbox_slot, st_unwoken) == MBOX_ST_UNWOKEN, "ABI offset");
+_Static_assert(offsetof(struct mbox_slot, st_quiesced) == MBOX_ST_QUIESCED, "ABI offset");
 _Static_assert(offsetof(struct mbox_slot, st_magic) % MBOX_LINE_SIZE == 0, "writers on separate lines");
 
 /* A command as the owner read it. */

@@ -157,8 +157,8 @@ void plat_wake_cpu(unsigned idx);
 
 /*
  * The pen (any CPU parked in it): sleep in WFI until an interrupt, or for at most max_us
- * (1..1000000) on a per-CPU timer armed for this call, then acknowledge whatever woke us and
- * disarm the timer: it never fires outside this call. Returns true when plat_wake_cpu's
+ * (1..1000000) on a per-CPU timer armed for this call (max_us 0: no timer, an interrupt only),
+ * then acknowledge whatever woke us and disarm the timer: it never fires outside this call. Returns true when plat_wake_cpu's
  * interrupt was acknowledged, false after the timer, a spurious wake-up or anything else.
  * It completes what it acknowledged and leaves nothing active (an earlier OS's interrupt that its
  * acknowledge brings back included): the CPU is muster's alone while it is parked. The timer

@@ -128,6 +128,7 @@ void plat_smp_init(void)
 
 void plat_secondary_init(void)
 {
+	gentimer_poll_disarm(); /* a core stopped mid-sleep in an earlier life may have left it armed */
 	/* CNTFRQ is per core; CPU0 measured the rate before it started any of us. */
 	gentimer_set_freq(cntfrq_hz);
 	gic_cpu_enable(H3_GICC_BASE);
@@ -141,7 +142,8 @@ void plat_wake_cpu(unsigned idx)
 
 bool plat_cpu_idle(uint32_t max_us)
 {
-	gentimer_poll_arm(max_us);
+	if (max_us)
+		gentimer_poll_arm(max_us);
 	unsigned id = gic_wait_interrupt(H3_GICC_BASE);
 
 	gentimer_poll_disarm();

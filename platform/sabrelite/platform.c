@@ -72,6 +72,7 @@ void plat_smp_init(void)
 
 void plat_secondary_init(void)
 {
+	a9_ptimer_disarm(IMX6_PTIMER_BASE); /* a core stopped mid-sleep in an earlier life may have left it armed */
 	gic_cpu_enable(IMX6_GICC_BASE);
 	gic_enable_ppi(IMX6_GICD_BASE, PLAT_POLL_TIMER_PPI);
 }
@@ -83,7 +84,8 @@ void plat_wake_cpu(unsigned idx)
 
 bool plat_cpu_idle(uint32_t max_us)
 {
-	a9_ptimer_arm(IMX6_PTIMER_BASE, (uint32_t)((uint64_t)IMX6_PTIMER_HZ * max_us / 1000000U));
+	if (max_us)
+		a9_ptimer_arm(IMX6_PTIMER_BASE, (uint32_t)((uint64_t)IMX6_PTIMER_HZ * max_us / 1000000U));
 	unsigned id = gic_wait_interrupt(IMX6_GICC_BASE);
 
 	a9_ptimer_disarm(IMX6_PTIMER_BASE);

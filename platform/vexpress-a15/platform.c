@@ -57,6 +57,7 @@ void plat_smp_init(void)
 
 void plat_secondary_init(void)
 {
+	gentimer_poll_disarm(); /* a core stopped mid-sleep in an earlier life may have left it armed */
 	gentimer_set_freq(PLAT_COUNTER_HZ); /* CNTFRQ is per core: payloads read it on every CPU */
 	gic_cpu_enable(A15_GICC_BASE);
 	gic_enable_ppi(A15_GICD_BASE, PLAT_POLL_TIMER_PPI);
@@ -69,7 +70,8 @@ void plat_wake_cpu(unsigned idx)
 
 bool plat_cpu_idle(uint32_t max_us)
 {
-	gentimer_poll_arm(max_us);
+	if (max_us)
+		gentimer_poll_arm(max_us);
 	unsigned id = gic_wait_interrupt(A15_GICC_BASE);
 
 	gentimer_poll_disarm();

@@ -302,16 +302,16 @@ bool plat_cpu_idle(uint32_t max_us)
 
 	if (!c)
 		sim_die("plat_cpu_idle called on CPU0");
-	if (max_us == 0 || max_us > 1000000U)
-		sim_die("plat_cpu_idle(%u): outside the hook's range 1..1000000", (unsigned)max_us);
+	if (max_us > 1000000U)
+		sim_die("plat_cpu_idle(%u): outside the hook's range 0..1000000", (unsigned)max_us);
 	pthread_mutex_lock(&sim.lock);
 	if (!c->wake_pending) {
-		/* The board's poll timer, or sooner the test's spurious wake-up. */
-		uint64_t after = max_us;
+		/* The board's poll timer (none for 0), or sooner the test's spurious wake-up. */
+		uint64_t after = max_us ? max_us : SIM_NEVER;
 
 		if (sim.opts.idle_timeout_us && sim.opts.idle_timeout_us < after)
 			after = sim.opts.idle_timeout_us;
-		block_locked(c, WAIT_IDLE, now_locked() + after);
+		block_locked(c, WAIT_IDLE, after == SIM_NEVER ? SIM_NEVER : now_locked() + after);
 	} else if (c->exit_req) {
 		exit_now_locked(c);
 	}

@@ -95,6 +95,59 @@ def test_linux_with_maxcpus_1_brings_every_other_cpu_online_later(linux):
     assert not run.has(r"failed to come online|failed to boot|Oops|Kernel panic"), run.output
 
 
+def test_an_initrd_larger_than_the_room_below_the_device_tree_boots(linux, tmp_path):
+    """No size cap on the initrd: one that reaches PLAT_LINUX_DTB_ADDR pushes the device tree above
+    it, inside the RAM the tree describes (the initramfs padded with zeros, which Linux skips)."""
+    room = number(S, "PLAT_LINUX_DTB_ADDR") - number(S, "PLAT_LINUX_INITRD_ADDR")
+    big = tmp_path / "initrd-big"
+    data = open(os.path.join(linux, "initramfs.cpio.gz"), "rb").read()
+    big.write_bytes(data + bytes(room + 8 * 1024 * 1024 - len(data)))
+    out = linux_flash("linux-big-initrd", linux, INITRD=str(big))
+    run = boot(out, MAX_CPUS, "pflash", image="flash.img", timeout=240, until=DONE)
+    end = number(S, "PLAT_LINUX_INITRD_ADDR") + big.stat().st_size
+    assert run.has(rf"^boot: device tree placed above the initrd, at 0x{(end + 0xfff) & ~0xfff:08x}$"), run.output
+    assert run.has(rf"^initramfs: cpus online 0-{MAX_CPUS - 1}$"), run.output
+
+
+def test_an_initrd_beyond_the_ram_the_device_tree_describes_is_refused(linux, tmp_path):
+    """The same initrd with a device tree that describes too little RAM: make flash refuses it, naming
+    the ranges, and so does muster when the image comes from elsewhere (PAYLOAD=)."""
+    small = tmp_path / "small.dtb"
+    subprocess.run(["cp", dtb(linux), small], check=True)
+    ram = number(S, "PLAT_RAM_BASE")
+    cells = int(subprocess.run(["fdtget", "-t", "u", "-d", "1", str(small), "/", "#address-cells"],
+                               capture_output=True, text=True, check=True).stdout.split()[0])
+    node = next(n for n in subprocess.run(["fdtget", "-l", str(small), "/"], capture_output=True, text=True,
+                                          check=True).stdout.split() if n.startswith("memory"))
+    # 48 MiB of RAM: the kernel and an initrd up to PLAT_LINUX_DTB_ADDR fit, the device tree does not.
+    reg = [0] * (cells - 1) + [ram] + [0] * (cells - 1) + [48 << 20]
+    subprocess.run(["fdtput", "-t", "u", str(small), f"/{node}", "reg", *map(str, reg)], check=True)
+    initrd = tmp_path / "initrd-16m"
+    initrd.write_bytes(bytes(number(S, "PLAT_LINUX_DTB_ADDR") - number(S, "PLAT_LINUX_INITRD_ADDR")))
+    res = subprocess.run(["make", "-s", "--no-print-directory", f"BUILD={tmp_path / 'b'}", "flash", "BOOTDELAY=0",
+                          f"KERNEL={linux}/vmlinuz", f"DTB={small}", f"INITRD={initrd}"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert res.returncode != 0
+    assert "the device tree (0x" in res.stderr and "does not fit the RAM the device tree describes" in res.stderr, \
+        res.stderr
+    # The image as a user's own mkimage would make it, tree and all: muster refuses it at boot.
+    uimg = tmp_path / "linux.uimg"
+    subprocess.run(["fdtput", "-t", "x", str(small), "/chosen", "linux,initrd-start",
+                    f"{number(S, 'PLAT_LINUX_INITRD_ADDR'):x}"], check=True)
+    subprocess.run(["fdtput", "-t", "x", str(small), "/chosen", "linux,initrd-end",
+                    f"{number(S, 'PLAT_LINUX_DTB_ADDR'):x}"], check=True)
+    subprocess.run(["mkimage", "-A", "arm", "-O", "linux", "-T", "multi", "-C", "none", "-a", LOAD, "-e", LOAD,
+                    "-n", "linux", "-d", f"{linux}/vmlinuz:{initrd}:{small}", str(uimg)], check=True,
+                   stdout=subprocess.DEVNULL)
+    out = tmp_path / "p"
+    subprocess.run(["make", "-s", "--no-print-directory", f"BUILD={out}", "flash", "BOOTDELAY=0", f"PAYLOAD={uimg}"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    run = boot(str(out), FEW, "pflash", image="flash.img", until=r"muster> ")
+    assert run.has(rf"^boot: device tree 0x{number(S, 'PLAT_LINUX_DTB_ADDR'):08x}-0x[0-9a-f]{{8}} is outside the RAM "
+                   r"the device tree describes$"), run.output
+    assert not run.has(r"starting Linux"), run.output
+
+
 def test_linux_skips_a_core_that_failed_in_muster(linux):
     out = linux_flash("linux-cpu2-dead", linux, FAULT="never", FAULT_CPU=2, ACK_TIMEOUT_MS=1000)
     run = boot(out, MAX_CPUS, "pflash", image="flash.img", timeout=240, until=DONE)
