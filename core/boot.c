@@ -166,11 +166,9 @@ struct linux_boot {
 /* The device tree's own alignment need is 8 bytes; a page keeps it clear of the initrd's. */
 #define DTB_ALIGN 0x1000U
 
-static int linux_start(const struct linux_boot *lb_in, const struct settings *s)
+static int linux_start(const struct linux_boot *lb, const struct settings *s)
 {
 	char why[128];
-	struct linux_boot copy = *lb_in;
-	struct linux_boot *lb = &copy;
 
 	if (!lb->dtb) {
 		/* A kernel image alone: it must carry an appended device tree; r2 = 0 says "none". */
@@ -187,6 +185,7 @@ static int linux_start(const struct linux_boot *lb_in, const struct settings *s)
 		return -1;
 	}
 	uint32_t dtb_size = fdt_totalsize(lb->dtb);
+	uint32_t dtb_addr = lb->dtb_addr;
 	/* Only read here: the image's own tree, where it lies (flash, or the FIT). */
 	void *src = (void *)(uintptr_t)lb->dtb;
 	uint32_t lo = 0, hi = 0;
@@ -199,18 +198,18 @@ static int linux_start(const struct linux_boot *lb_in, const struct settings *s)
 	}
 	/* An initrd larger than the room below the usual place of the tree pushes the tree above it
 	 * (the RAM the device tree describes decides whether that fits), rather than a size cap. */
-	if (lb->initrd && !lb->dtb_fixed && hi > lo && overlap(lo, hi - lo, lb->dtb_addr, dtb_size) &&
+	if (lb->initrd && !lb->dtb_fixed && hi > lo && overlap(lo, hi - lo, dtb_addr, dtb_size) &&
 	    hi <= UINT32_MAX - DTB_ALIGN) {
-		lb->dtb_addr = (hi + DTB_ALIGN - 1U) & ~(DTB_ALIGN - 1U);
-		con_printf("boot: device tree placed above the initrd, at 0x%08lx\n", (unsigned long)lb->dtb_addr);
+		dtb_addr = (hi + DTB_ALIGN - 1U) & ~(DTB_ALIGN - 1U);
+		con_printf("boot: device tree placed above the initrd, at 0x%08lx\n", (unsigned long)dtb_addr);
 	}
-	if (os_range_ok(src, "device tree", lb->dtb_addr, dtb_size) ||
-	    overlap(lb->dtb_addr, dtb_size, lb->load, lb->kernel_size)) {
+	if (os_range_ok(src, "device tree", dtb_addr, dtb_size) ||
+	    overlap(dtb_addr, dtb_size, lb->load, lb->kernel_size)) {
 		con_puts("boot: no room for the device tree\n");
 		return -1;
 	}
-	copy_timed((void *)lb->dtb_addr, lb->dtb, dtb_size);
-	void *fdt = (void *)lb->dtb_addr;
+	copy_timed((void *)dtb_addr, lb->dtb, dtb_size);
+	void *fdt = (void *)dtb_addr;
 
 	if (lb->initrd) {
 		if (hi - lo != lb->initrd_size || (lb->initrd_fixed && lo != lb->initrd_load)) {
@@ -221,7 +220,7 @@ static int linux_start(const struct linux_boot *lb_in, const struct settings *s)
 			return -1;
 		}
 		if (os_range_ok(fdt, "initrd", lo, lb->initrd_size) || overlap(lo, lb->initrd_size, lb->load, lb->kernel_size) ||
-		    overlap(lo, lb->initrd_size, lb->dtb_addr, dtb_size)) {
+		    overlap(lo, lb->initrd_size, dtb_addr, dtb_size)) {
 			con_puts("boot: the initrd range collides with the kernel or device tree\n");
 			return -1;
 		}
@@ -247,12 +246,12 @@ static int linux_start(const struct linux_boot *lb_in, const struct settings *s)
 	/* A device tree that asks for PSCI gets it: the secondaries stay in muster's pen. */
 #if PLAT_HAS_PSCI
 	if (psci_requested(fdt))
-		return start_linux(lb->entry, lb->dtb_addr, true);
+		return start_linux(lb->entry, dtb_addr, true);
 #endif
 	/* cppcheck-suppress knownConditionTrueFalse ; a constant 0 where PLAT_HAS_LINUX_SMP_PEN is 0 */
 	if (linux_handoff_secondaries() != 0)
 		return -1;
-	return start_linux(lb->entry, lb->dtb_addr, false);
+	return start_linux(lb->entry, dtb_addr, false);
 }
 
 static int boot_linux(const struct uimage_info *info, const struct settings *s)

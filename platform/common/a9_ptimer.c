@@ -12,6 +12,8 @@
 
 void a9_ptimer_arm(uintptr_t base, uint32_t ticks)
 {
+	if (ticks == 0)
+		return; /* no timer: the pen waits for an interrupt only */
 	mmio_write32(base + PT_CONTROL, 0);
 	mmio_write32(base + PT_INT_STATUS, PT_INT_STATUS_EVENT); /* no event left from before */
 	mmio_write32(base + PT_LOAD, ticks);                      /* also loads the counter */

@@ -6,7 +6,8 @@
 
 /*
  * The calling CPU's private timer (each core sees its own at the same address) as a one-shot:
- * count `ticks` PERIPHCLK cycles (prescaler 0) down, then assert interrupt ID 29 until disarmed.
+ * count `ticks` PERIPHCLK cycles (prescaler 0) down, then assert interrupt ID 29 until disarmed
+ * (0 ticks: leave it off).
  * Disarm stops it and clears its event flag, which drops the interrupt.
  */
 void a9_ptimer_arm(uintptr_t base, uint32_t ticks);

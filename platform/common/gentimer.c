@@ -40,6 +40,8 @@ uint64_t gentimer_ticks_to_us(uint64_t ticks, uint32_t hz)
 
 void gentimer_poll_arm(uint32_t us)
 {
+	if (us == 0)
+		return; /* no timer: the pen waits for an interrupt only */
 	uint32_t ticks = (uint32_t)((uint64_t)gentimer_freq() * us / 1000000U);
 
 	__asm__ volatile("mcr p15, 0, %0, c14, c2, 0" : : "r"(ticks));           /* CNTP_TVAL */

@@ -22,7 +22,8 @@ uint64_t gentimer_ticks_to_us(uint64_t ticks, uint32_t hz);
 /*
  * The calling CPU's physical timer (CNTP_*; in the Secure state the Secure copy, whose interrupt
  * is PPI ID 29 on Cortex-A15/A7 and on QEMU's virt [DDI 0438 8.2]) as a one-shot: fire `us`
- * microseconds from now (1..1000000), at CNTFRQ's rate. Disarm stops it and drops its interrupt.
+ * microseconds from now (1..1000000; 0 leaves it off), at CNTFRQ's rate. Disarm stops it and
+ * drops its interrupt.
  */
 void gentimer_poll_arm(uint32_t us);
 void gentimer_poll_disarm(void);

@@ -142,8 +142,7 @@ void plat_wake_cpu(unsigned idx)
 
 bool plat_cpu_idle(uint32_t max_us)
 {
-	if (max_us)
-		gentimer_poll_arm(max_us);
+	gentimer_poll_arm(max_us);
 	unsigned id = gic_wait_interrupt(H3_GICC_BASE);
 
 	gentimer_poll_disarm();

@@ -84,8 +84,7 @@ void plat_wake_cpu(unsigned idx)
 
 bool plat_cpu_idle(uint32_t max_us)
 {
-	if (max_us)
-		a9_ptimer_arm(IMX6_PTIMER_BASE, (uint32_t)((uint64_t)IMX6_PTIMER_HZ * max_us / 1000000U));
+	a9_ptimer_arm(IMX6_PTIMER_BASE, (uint32_t)((uint64_t)IMX6_PTIMER_HZ * max_us / 1000000U));
 	unsigned id = gic_wait_interrupt(IMX6_GICC_BASE);
 
 	a9_ptimer_disarm(IMX6_PTIMER_BASE);

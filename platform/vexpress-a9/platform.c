@@ -76,8 +76,7 @@ void plat_wake_cpu(unsigned idx)
 
 bool plat_cpu_idle(uint32_t max_us)
 {
-	if (max_us)
-		a9_ptimer_arm(A9_PTIMER_BASE, (uint32_t)((uint64_t)A9_PTIMER_HZ * max_us / 1000000U));
+	a9_ptimer_arm(A9_PTIMER_BASE, (uint32_t)((uint64_t)A9_PTIMER_HZ * max_us / 1000000U));
 	unsigned id = gic_wait_interrupt(A9_GICC_BASE);
 
 	a9_ptimer_disarm(A9_PTIMER_BASE);

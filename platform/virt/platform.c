@@ -70,8 +70,7 @@ void plat_wake_cpu(unsigned idx)
 
 bool plat_cpu_idle(uint32_t max_us)
 {
-	if (max_us)
-		gentimer_poll_arm(max_us);
+	gentimer_poll_arm(max_us);
 	unsigned id = gic_wait_interrupt(VIRT_GICC_BASE);
 
 	gentimer_poll_disarm();
